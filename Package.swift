@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "shelfmirror",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shelfmirror", targets: ["shelfmirror"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // TagLib's headers and link flags, through pkg-config.
+        .systemLibrary(
+            name: "CTagLib",
+            path: "Sources/CTagLib",
+            pkgConfig: "taglib",
+            providers: [.apt(["libtag1-dev"])]
+        ),
+        // Our C ABI over TagLib's C++ API.
+        .target(name: "CTagLibShim", dependencies: ["CTagLib"]),
+        // Value types, normalisation, tag mapping: Foundation only.
+        .target(name: "MirrorCore"),
+        .target(name: "MirrorTags", dependencies: ["MirrorCore", "CTagLibShim"]),
+        .target(name: "MirrorStore", dependencies: [
+            "MirrorCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore"]),
+        .target(name: "ShelfMirrorCLI", dependencies: [
+            "MirrorWorkflows",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "shelfmirror", dependencies: ["ShelfMirrorCLI"]),
+
+        .testTarget(name: "MirrorCoreTests", dependencies: ["MirrorCore"]),
+        .testTarget(name: "MirrorTagsTests", dependencies: ["MirrorTags"]),
+        .testTarget(name: "MirrorStoreTests", dependencies: ["MirrorStore"]),
+        .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows"]),
+        .testTarget(name: "ShelfMirrorCLITests", dependencies: ["ShelfMirrorCLI"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

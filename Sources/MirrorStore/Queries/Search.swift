@@ -1,0 +1,38 @@
+import GRDB
+import MirrorCore
+
+/// One full-text hit.
+public struct SearchHit: Sendable, Equatable {
+    public var kind: String            // "file" (and "item" once items are mirrored)
+    public var path: String
+    public var title: String?
+    public var album: String?
+    public var artist: String?
+    public var rank: Double            // bm25: lower is better
+    public var snippet: String
+}
+
+extension Mirror {
+    /// Searches file tags for every word of `text` (each word a prefix), best first.
+    /// Returns nil when `text` has nothing to search for.
+    public func search(_ text: String, limit: Int, highlight: (open: String, close: String)) throws -> [SearchHit]? {
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else { return nil }
+        return try read { db in
+            // Columns: title, subtitle, album, artist, album_artist, composer, series, genre, path.
+            let sql = """
+                SELECT f.path, f.title, f.album, f.artist,
+                       bm25(file_tags_fts, 10.0, 4.0, 8.0, 6.0, 4.0, 4.0, 6.0, 1.0, 0.5) AS rank,
+                       snippet(file_tags_fts, -1, ?, ?, '…', 12) AS snippet
+                FROM file_tags_fts
+                JOIN tag_file f ON f.id = file_tags_fts.rowid
+                WHERE file_tags_fts MATCH ? AND f.removed_at IS NULL
+                ORDER BY rank
+                LIMIT ?
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: [highlight.open, highlight.close, pattern, limit]).map { row in
+                SearchHit(kind: "file", path: row["path"], title: row["title"], album: row["album"],
+                          artist: row["artist"], rank: row["rank"], snippet: row["snippet"] ?? "")
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import MirrorCore
+import MirrorTags
+
+/// Reads files on `jobs` threads while the calling thread stores results in batches, so TagLib
+/// and SQLite work at the same time. If `store` throws, the readers stop and the error is rethrown.
+struct ParallelReader {
+    var jobs: Int
+    var batchSize: Int
+
+    func read(_ files: [FoundFile], store: ([ScannedFile]) throws -> Void) throws {
+        guard !files.isEmpty else { return }
+        let shared = Shared()
+        let workers = max(1, min(jobs, files.count))
+        for _ in 0..<workers {
+            Thread.detachNewThread {
+                while let index = shared.nextIndex(limit: files.count) {
+                    let file = files[index]
+                    let outcome = TagReader.read(path: file.path)
+                    shared.add(ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome),
+                               batchSize: batchSize)
+                }
+                shared.workerFinished()
+            }
+        }
+        var failure: Error?
+        while true {
+            let (batch, done) = shared.takeBatch(batchSize: batchSize, workers: workers)
+            if !batch.isEmpty, failure == nil {
+                do { try store(batch) } catch {
+                    failure = error
+                    shared.cancel()
+                }
+            }
+            if done { break }
+        }
+        if let failure { throw failure }
+    }
+
+    /// State shared by the readers and the storing thread, behind one condition lock.
+    private final class Shared: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var next = 0
+        private var cancelled = false
+        private var results: [ScannedFile] = []
+        private var finished = 0
+
+        func nextIndex(limit: Int) -> Int? {
+            condition.lock()
+            defer { condition.unlock() }
+            guard !cancelled, next < limit else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func add(_ file: ScannedFile, batchSize: Int) {
+            condition.lock()
+            results.append(file)
+            if results.count >= batchSize { condition.signal() }
+            condition.unlock()
+        }
+
+        func workerFinished() {
+            condition.lock()
+            finished += 1
+            condition.signal()
+            condition.unlock()
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.unlock()
+        }
+
+        /// Waits for a full batch or for every reader to finish; `done` means nothing more will come.
+        func takeBatch(batchSize: Int, workers: Int) -> ([ScannedFile], done: Bool) {
+            condition.lock()
+            defer { condition.unlock() }
+            while results.count < batchSize && finished < workers { condition.wait() }
+            let batch = results
+            results.removeAll(keepingCapacity: true)
+            return (batch, finished == workers)
+        }
+    }
+}

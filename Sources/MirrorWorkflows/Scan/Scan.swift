@@ -1,0 +1,121 @@
+import Foundation
+import MirrorCore
+import MirrorStore
+import MirrorTags
+
+public struct ScanOptions: Sendable {
+    /// Read every file, even those whose size and modification time are unchanged.
+    public var full = false
+    /// Reader threads; defaults to the number of cores.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// Files stored per transaction.
+    public var batchSize = 256
+
+    public init(full: Bool = false, jobs: Int? = nil) {
+        self.full = full
+        if let jobs { self.jobs = max(1, jobs) }
+    }
+}
+
+public struct ScanProgress: Sendable {
+    public var read: Int
+    public var toRead: Int
+}
+
+/// What a scan did.
+public struct ScanSummary: Sendable {
+    public var runId: Int64
+    public var roots: [String]
+    public var counts: ScanCounts
+    public var seconds: Double
+    /// Files that could not be read, with why (the mirror has all of them).
+    public var unreadable: [(path: String, message: String)]
+    /// Folders or links the walk could not enter.
+    public var walkProblems: [WalkProblem]
+}
+
+public struct ScanError: UserFacingError {
+    public var path: String
+    public var reason: String
+    public var kind: FailureKind { .noInput }
+    public var summary: String { "cannot scan \(path): \(reason)" }
+    public var hint: String? { "Check the path (and that its disk or share is mounted); nothing was marked as removed." }
+}
+
+/// `scan`: walk folders, read new or changed audio files through TagLib on every core, store
+/// them batch by batch (a killed scan keeps what it stored, and the next one goes on from there),
+/// then mark files that are gone.
+public enum ScanWorkflow {
+    public static func run(
+        mirror: Mirror,
+        roots rawRoots: [String],
+        options: ScanOptions = ScanOptions(),
+        progress: (ScanProgress) -> Void = { _ in }
+    ) throws -> ScanSummary {
+        let started = Date()
+        let roots = try rawRoots.map(absoluteExistingPath)
+        let runId = try mirror.beginScanRun(roots: roots, full: options.full)
+        var counts = ScanCounts()
+        var unreadable: [(path: String, message: String)] = []
+        do {
+            let walk = FolderWalker.walk(roots: roots)
+            let known = try mirror.knownFiles(under: roots)
+            counts.seen = walk.files.count
+            var toRead: [FoundFile] = []
+            for file in walk.files {
+                if let old = known[file.path] {
+                    if !options.full, !old.removed, old.sizeBytes == file.sizeBytes, old.mtimeNs == file.mtimeNs {
+                        counts.unchanged += 1
+                        continue
+                    }
+                    counts.changed += 1
+                } else {
+                    counts.new += 1
+                }
+                toRead.append(file)
+            }
+            progress(ScanProgress(read: 0, toRead: toRead.count))
+            var read = 0
+            try ParallelReader(jobs: options.jobs, batchSize: options.batchSize).read(toRead) { batch in
+                try mirror.saveScanned(batch, runId: runId)
+                for file in batch {
+                    if case .failure(let failure) = file.outcome {
+                        counts.errors += 1
+                        unreadable.append((file.path, failure.message))
+                    }
+                }
+                read += batch.count
+                progress(ScanProgress(read: read, toRead: toRead.count))
+            }
+            // Gone: known, not found, and not inside a folder the walk could not read.
+            let present = Set(walk.files.map(\.path))
+            let unreachable = walk.problems.map(\.path)
+            let gone = known.filter { path, file in
+                !file.removed && !present.contains(path)
+                    && !unreachable.contains { path == $0 || path.hasPrefix($0 + "/") }
+            }.map(\.key).sorted()
+            try mirror.markRemoved(paths: gone, runId: runId)
+            counts.removed = gone.count
+            let seconds = Date().timeIntervalSince(started)
+            try mirror.finishScanRun(id: runId, counts: counts, duration: seconds, error: nil)
+            return ScanSummary(runId: runId, roots: roots, counts: counts, seconds: seconds,
+                               unreadable: unreadable, walkProblems: walk.problems)
+        } catch {
+            try? mirror.finishScanRun(id: runId, counts: counts, duration: Date().timeIntervalSince(started),
+                                      error: String(describing: error))
+            throw error
+        }
+    }
+
+    private static func absoluteExistingPath(_ raw: String) throws -> String {
+        let path = URL(fileURLWithPath: raw).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScanError(path: raw, reason: "no such file or folder")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ScanError(path: raw, reason: "permission denied")
+        }
+        return path
+    }
+}

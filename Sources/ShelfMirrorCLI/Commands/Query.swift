@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import MirrorStore
+
+extension ShelfMirror {
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a read-only SQL query over the mirror.",
+            discussion: """
+                The mirror is opened read-only: statements that would change it are refused. A query \
+                still running after --timeout seconds is stopped. The public views (file_tags, \
+                scan_runs, ...) are documented in schema/README.md; multi-valued columns are JSON \
+                (use json_each), times are ISO-8601 UTC text. Give - to read the SQL from standard input.
+
+                Examples:
+                  shelfmirror query "SELECT format, count(*) FROM file_tags GROUP BY format"
+                  shelfmirror query "SELECT path, error FROM file_tags WHERE error IS NOT NULL" --format csv
+                  shelfmirror query "SELECT album, json_extract(all_tags, '$.ASIN') FROM file_tags" --format jsonl
+                  echo "SELECT count(*) FROM file_tags" | shelfmirror query -
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("One SQL statement, or - for standard input.", valueName: "sql"))
+        var sql: String
+
+        @Option(help: "Stop the query after this many seconds.")
+        var timeout: Double = 10
+
+        func validate() throws {
+            if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds.") }
+        }
+
+        func run() throws {
+            var text = sql
+            if text == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            }
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw UsageError(summary: "the SQL is empty", hint: "Example: shelfmirror query \"SELECT * FROM file_tags LIMIT 5\"")
+            }
+            let mirror = try Mirror.openReadOnly(path: global.settings.database.value)
+            let writer = RowWriter(format: output.format)
+            var started = false
+            try mirror.query(text, timeout: timeout, columns: {
+                writer.begin(columns: $0)
+                started = true
+            }, row: writer.row)
+            if started { writer.end() }
+        }
+    }
+}

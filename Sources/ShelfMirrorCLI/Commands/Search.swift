@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import MirrorStore
+
+extension ShelfMirror {
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Full-text search over the mirror, best matches first.",
+            discussion: """
+                Every word must match (as a word prefix) in a title, album, artist, album artist, \
+                composer, series, genre or path; accents and case are ignored. Results are ranked \
+                (BM25, titles weigh most) and show a snippet with the matched words marked.
+
+                Examples:
+                  shelfmirror search sanderson
+                  shelfmirror search "words of radiance" --limit 5
+                  shelfmirror search bronte --format json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("Words to look for.", valueName: "text"))
+        var words: [String] = []
+
+        @Option(help: "Show at most this many results.")
+        var limit: Int = 20
+
+        func validate() throws {
+            if words.isEmpty { throw ValidationError("Give the words to search for, e.g. `shelfmirror search sanderson`.") }
+            if limit < 1 { throw ValidationError("--limit must be at least 1.") }
+        }
+
+        func run() throws {
+            let mirror = try Mirror.openReadOnly(path: global.settings.database.value)
+            let terminal = Terminal.current
+            let marks = output.format == .table && terminal.color ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
+            let text = words.joined(separator: " ")
+            guard let hits = try mirror.search(text, limit: limit, highlight: marks) else {
+                throw UsageError(summary: "nothing to search for in \"\(text)\"", hint: "Give words with letters or digits.")
+            }
+            if hits.isEmpty, output.format == .table {
+                Console.err("No match for \"\(text)\".")
+                return
+            }
+            let writer = RowWriter(format: output.format)
+            writer.begin(columns: ["kind", "path", "title", "album", "artist", "snippet", "rank"])
+            for hit in hits {
+                writer.row([.text(hit.kind), .text(hit.path), hit.title.map { .text($0) } ?? .null,
+                            hit.album.map { .text($0) } ?? .null, hit.artist.map { .text($0) } ?? .null,
+                            .text(hit.snippet), .real((hit.rank * 1000).rounded() / 1000)])
+            }
+            writer.end()
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MirrorStore
+
+extension ShelfMirror {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what the mirror holds and how fresh it is.",
+            discussion: """
+                Examples:
+                  shelfmirror status
+                  shelfmirror status --format json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let path = global.settings.database.value
+            let mirror = try Mirror.openReadOnly(path: path)
+            let s = try mirror.status()
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let formats = s.formats.map { "\($0.format) \($0.count)" }.joined(separator: ", ")
+            let lastScan = s.lastScan.map {
+                "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.seen) files, \($0.errors) unreadable)"
+            } ?? "never"
+            let rows: [(String, String)] = [
+                ("mirror", path),
+                ("size_bytes", String(size)),
+                ("schema", s.schemaSteps.joined(separator: ", ")),
+                ("files", String(s.files)),
+                ("files_unreadable", String(s.filesWithErrors)),
+                ("files_removed", String(s.filesRemoved)),
+                ("formats", formats.isEmpty ? "none" : formats),
+                ("audio_hours", String(format: "%.1f", s.totalDurationSeconds / 3600)),
+                ("last_scan", lastScan),
+            ]
+            if output.format == .table {
+                let width = rows.map(\.0.count).max() ?? 0
+                for (key, value) in rows {
+                    Console.out(key.replacingOccurrences(of: "_", with: " ").padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+                }
+            } else {
+                let writer = RowWriter(format: output.format)
+                writer.begin(columns: rows.map(\.0))
+                writer.row(rows.map { .text($0.1) })
+                writer.end()
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MirrorCore
+
+/// The root command: configuration only.
+public struct ShelfMirror: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "shelfmirror",
+        abstract: "An offline-first metadata mirror for AudiobookShelf libraries.",
+        discussion: """
+            shelfmirror keeps a local SQLite mirror of your audiobooks' metadata: the tags embedded \
+            in the audio files (read with TagLib), and soon the AudiobookShelf library and the \
+            matching Hardcover records. Ask it questions in SQL or full text, entirely offline.
+
+            Examples:
+              shelfmirror scan ~/Audiobooks
+              shelfmirror search "sanderson stormlight"
+              shelfmirror query "SELECT album, artist FROM file_tags WHERE composer IS NULL"
+              shelfmirror status
+
+            The mirror is $SHELFMIRROR_DB, else $XDG_DATA_HOME/shelfmirror/mirror.sqlite; --db overrides.
+            The public SQL views are documented in schema/README.md.
+            """,
+        version: version,
+        subcommands: [Scan.self, Query.self, Search.self, Status.self]
+    )
+
+    public init() {}
+}
+
+/// Entry point of the `shelfmirror` executable.
+public enum CLI {
+    public static func main(_ arguments: [String]? = nil) async -> Never {
+        do {
+            let arguments = globalOptionsMoved(arguments ?? Array(CommandLine.arguments.dropFirst()))
+            var command = try ShelfMirror.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let error as UserFacingError {
+            exit(ErrorReporter.report(error).rawValue)
+        } catch {
+            ShelfMirror.exit(withError: error)
+        }
+    }
+
+    /// `shelfmirror --db X scan ...` means `shelfmirror scan --db X ...`: global options given
+    /// before the subcommand are moved after it, where the parser expects them.
+    static func globalOptionsMoved(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--db", index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else if argument.hasPrefix("--db=") {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return [arguments[index]] + leading + arguments[(index + 1)...]
+    }
+}

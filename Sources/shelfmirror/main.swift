@@ -1,0 +1,3 @@
+import ShelfMirrorCLI
+
+await CLI.main()
