@@ -35,11 +35,13 @@ let package = Package(
         ]),
         .executableTarget(name: "shelfmirror", dependencies: ["ShelfMirrorCLI"]),
 
+        // Temporary folders and fixture copies for the tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MirrorCoreTests", dependencies: ["MirrorCore"]),
-        .testTarget(name: "MirrorTagsTests", dependencies: ["MirrorTags"]),
-        .testTarget(name: "MirrorStoreTests", dependencies: ["MirrorStore"]),
-        .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows"]),
-        .testTarget(name: "ShelfMirrorCLITests", dependencies: ["ShelfMirrorCLI"]),
+        .testTarget(name: "MirrorTagsTests", dependencies: ["MirrorTags", "TestSupport"]),
+        .testTarget(name: "MirrorStoreTests", dependencies: ["MirrorStore", "TestSupport"]),
+        .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows", "TestSupport"]),
+        .testTarget(name: "ShelfMirrorCLITests", dependencies: ["ShelfMirrorCLI", "MirrorStore", "TestSupport", "shelfmirror"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -23,6 +23,10 @@ public final class Mirror: @unchecked Sendable {
     /// Opens (creating if needed) the mirror at `path` for writing. Throws `StoreError.busy` when
     /// another process is writing it. An existing mirror is backed up before it is migrated.
     public static func openForWriting(path: String) throws -> Mirror {
+        try openForWriting(path: path, migrator: Migrations.migrator)
+    }
+
+    static func openForWriting(path: String, migrator: DatabaseMigrator) throws -> Mirror {
         let url = URL(fileURLWithPath: path)
         let existed = FileManager.default.fileExists(atPath: path)
         do {
@@ -33,7 +37,6 @@ public final class Mirror: @unchecked Sendable {
         let lock = try MirrorLock(mirrorPath: path)
         let dbQueue = try open(path: path, readOnly: false)
         try mapErrors(path: path) {
-            let migrator = Migrations.migrator
             let (superseded, complete, isForeign, applied) = try dbQueue.read { db in
                 (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db), try isForeignDatabase(db),
                  try migrator.appliedIdentifiers(db))
@@ -43,7 +46,7 @@ public final class Mirror: @unchecked Sendable {
                 throw StoreError(.newerSchema(unknown: applied.subtracting(migrator.migrations).sorted()), path: path)
             }
             if !complete {
-                if existed, !applied.isEmpty { try backup(dbQueue, path: path, applied: applied) }
+                if existed, !applied.isEmpty { try backup(dbQueue, path: path) }
                 try migrator.migrate(dbQueue)
             }
         }
@@ -127,11 +130,13 @@ public final class Mirror: @unchecked Sendable {
         return !tables.isEmpty && !tables.contains("grdb_migrations")
     }
 
-    private static func backup(_ dbQueue: DatabaseQueue, path: String, applied: Set<String>) throws {
+    private static func backup(_ dbQueue: DatabaseQueue, path: String) throws {
         let stamp = ISO8601.compactNow()
         let backupPath = "\(path).backup-\(stamp)"
         let destination = try DatabaseQueue(path: backupPath)
         try dbQueue.backup(to: destination)
+        // A backup is one self-contained file, not a WAL database with side files.
+        try destination.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         try destination.close()
     }
 

@@ -11,7 +11,7 @@ public enum TagReader {
 
     public static var taglibVersion: String { String(cString: sm_taglib_version()) }
 
-    public static func read(path: String) -> Result<FileTags, ReadFailure> {
+    public static func read(path: String, maxValueBytes: Int = maxValueBytes) -> Result<FileTags, ReadFailure> {
         let file = sm_read_file(path, maxValueBytes)
         defer { sm_file_free(file) }
         let info = file.pointee

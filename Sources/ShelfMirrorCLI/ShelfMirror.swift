@@ -24,7 +24,7 @@ public struct ShelfMirror: AsyncParsableCommand {
             The public SQL views are documented in schema/README.md.
             """,
         version: version,
-        subcommands: [Scan.self, Query.self, Search.self, Status.self]
+        subcommands: [Scan.self, Query.self, Search.self, Status.self, Schema.self]
     )
 
     public init() {}

@@ -35,10 +35,19 @@ extension Mirror {
                 }
             }
         } catch let error as DatabaseError {
+            if Self.looksLikeAWrite(sql) { throw StoreError(.readOnlyViolation, path: path) }
             if error.resultCode == .SQLITE_INTERRUPT { throw StoreError(.queryTimeout(seconds: timeout), path: path) }
             if error.resultCode == .SQLITE_READONLY { throw StoreError(.readOnlyViolation, path: path) }
             throw StoreError(.badQuery(error.message ?? "\(error.resultCode)"), path: path)
         }
+    }
+
+    /// Statements SQLite rejects before they could be checked (a DELETE on a view, say) still
+    /// deserve the read-only message when that is what they attempted.
+    private static func looksLikeAWrite(_ sql: String) -> Bool {
+        let verbs: Set<String> = ["INSERT", "UPDATE", "DELETE", "REPLACE", "DROP", "CREATE", "ALTER", "VACUUM", "REINDEX"]
+        let first = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: { $0.isLetter }).uppercased()
+        return verbs.contains(first)
     }
 
     private static func value(_ value: DatabaseValue) -> QueryValue {

@@ -23,6 +23,11 @@ public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
 public struct Setting<Value: Sendable & Equatable>: Sendable, Equatable {
     public var value: Value
     public var source: SettingSource
+
+    public init(value: Value, source: SettingSource) {
+        self.value = value
+        self.source = source
+    }
 }
 
 /// The resolved configuration: flags, then the environment, then `.env` in the working folder.

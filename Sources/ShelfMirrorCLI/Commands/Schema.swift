@@ -1,0 +1,19 @@
+import ArgumentParser
+import MirrorStore
+
+extension ShelfMirror {
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the SQL schema a new mirror gets (what schema/mirror.sql holds).",
+            discussion: """
+                The public views are documented in schema/README.md; tables behind them may change.
+
+                Example:
+                  shelfmirror schema > schema/mirror.sql
+                """)
+
+        func run() throws {
+            Console.out(try Mirror.inMemory().schemaSQL(), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A temporary folder, removed when the value is released.
+public final class TemporaryFolder: @unchecked Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(_ label: String = "shelfmirror-test") throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+public enum Fixtures {
+    /// The repository's root folder.
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    public static var audio: URL { root.appendingPathComponent("fixtures/audio") }
+
+    /// Copies fixtures/audio into `folder/audio` (tests never touch the originals).
+    @discardableResult
+    public static func copyAudio(into folder: TemporaryFolder, as name: String = "audio") throws -> URL {
+        let destination = folder.url.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: audio, to: destination)
+        return destination
+    }
+
+    /// The expectations mutagen produced for each fixture.
+    public static func mutagenExpectations() throws -> [String: [String: Any]] {
+        let data = try Data(contentsOf: audio.appendingPathComponent("expected-mutagen.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] ?? [:]
+    }
+
+    /// Makes `count` copies of a fixture in `folder`, spread over sub-folders of 100.
+    public static func manyCopies(of fixture: String, count: Int, into folder: URL) throws {
+        let source = audio.appendingPathComponent(fixture)
+        let ext = source.pathExtension
+        for i in 0..<count {
+            let dir = folder.appendingPathComponent(String(format: "book-%04d", i / 100))
+            if i % 100 == 0 { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+            try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(String(format: "part-%05d.%@", i, ext)))
+        }
+    }
+}
