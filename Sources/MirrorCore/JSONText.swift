@@ -2,6 +2,7 @@
 /// (Foundation's serialiser does not). Strings are escaped per RFC 8259.
 public enum JSONText {
     public static func string(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

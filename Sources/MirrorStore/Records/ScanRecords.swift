@@ -83,67 +83,81 @@ extension Mirror {
         }
     }
 
-    private static let tagFileColumns = [
-        "path", "size_bytes", "mtime_ns", "format", "codec", "duration_ms", "bitrate_kbps", "sample_rate",
-        "channels", "title", "subtitle", "artist", "album", "album_artist", "composer", "genre", "year", "series",
-        "series_part", "asin", "isbn", "language", "publisher", "description", "has_cover", "all_tags", "chapters",
-        "truncated_values", "error_kind", "error", "scanned_at", "scan_run_id",
-    ]
+    /// The columns a scan writes, in statement order.
+    private enum Column: Int, CaseIterable {
+        case path, sizeBytes, mtimeNs, format, codec, durationMs, bitrateKbps, sampleRate, channels
+        case title, subtitle, artist, album, albumArtist, composer, genre, year, series, seriesPart
+        case asin, isbn, language, publisher, description, hasCover, allTags, chapters, truncatedValues
+        case errorKind, error, scannedAt, scanRunId
+
+        /// snake_case of the case name: `albumArtist` → `album_artist`.
+        var name: String {
+            String(describing: self).reduce(into: "") { out, c in
+                if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+            }
+        }
+    }
 
     /// An upsert by path (never INSERT OR REPLACE, which would skip the FTS delete trigger). A file
     /// seen again is no longer removed.
-    private static let upsertTagFileSQL = """
-        INSERT INTO tag_file (\(tagFileColumns.joined(separator: ", ")), removed_at)
-        VALUES (\(tagFileColumns.map { ":" + $0 }.joined(separator: ", ")), NULL)
-        ON CONFLICT (path) DO UPDATE SET
-            \(tagFileColumns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
-            removed_at = NULL
-        """
+    private static let upsertTagFileSQL: String = {
+        let names = Column.allCases.map(\.name)
+        return """
+            INSERT INTO tag_file (\(names.joined(separator: ", ")), removed_at)
+            VALUES (\(names.map { _ in "?" }.joined(separator: ", ")), NULL)
+            ON CONFLICT (path) DO UPDATE SET
+                \(names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+                removed_at = NULL
+            """
+    }()
 
     private static func arguments(for file: ScannedFile, runId: Int64, now: String) -> StatementArguments {
-        var values: [String: (any DatabaseValueConvertible)?] = Dictionary(uniqueKeysWithValues: tagFileColumns.map { ($0, nil) })
-        values.updateValue(file.path, forKey: "path")
-        values.updateValue(file.sizeBytes, forKey: "size_bytes")
-        values.updateValue(file.mtimeNs, forKey: "mtime_ns")
-        values.updateValue(now, forKey: "scanned_at")
-        values.updateValue(runId, forKey: "scan_run_id")
+        var values = [DatabaseValue](repeating: .null, count: Column.allCases.count)
+        func set(_ column: Column, _ value: (some DatabaseValueConvertible)?) {
+            values[column.rawValue] = value?.databaseValue ?? .null
+        }
+        set(.path, file.path)
+        set(.sizeBytes, file.sizeBytes)
+        set(.mtimeNs, file.mtimeNs)
+        set(.scannedAt, now)
+        set(.scanRunId, runId)
         switch file.outcome {
         case .success(let tags):
             let f = tags.fields
             let a = tags.audio
-            values.updateValue(tags.format, forKey: "format")
-            values.updateValue(a.codec, forKey: "codec")
-            values.updateValue(a.durationMs, forKey: "duration_ms")
-            values.updateValue(a.bitrateKbps, forKey: "bitrate_kbps")
-            values.updateValue(a.sampleRate, forKey: "sample_rate")
-            values.updateValue(a.channels, forKey: "channels")
-            values.updateValue(f.title, forKey: "title")
-            values.updateValue(f.subtitle, forKey: "subtitle")
-            values.updateValue(f.artist, forKey: "artist")
-            values.updateValue(f.album, forKey: "album")
-            values.updateValue(f.albumArtist, forKey: "album_artist")
-            values.updateValue(f.composer, forKey: "composer")
-            values.updateValue(f.genre, forKey: "genre")
-            values.updateValue(f.year, forKey: "year")
-            values.updateValue(f.series, forKey: "series")
-            values.updateValue(f.seriesPart, forKey: "series_part")
-            values.updateValue(f.asin, forKey: "asin")
-            values.updateValue(f.isbn, forKey: "isbn")
-            values.updateValue(f.language, forKey: "language")
-            values.updateValue(f.publisher, forKey: "publisher")
-            values.updateValue(f.description, forKey: "description")
-            values.updateValue(tags.hasCover, forKey: "has_cover")
-            values.updateValue(JSONText.tags(tags.tags), forKey: "all_tags")
-            values.updateValue(JSONText.chapters(tags.chapters), forKey: "chapters")
-            values.updateValue(tags.truncatedValues, forKey: "truncated_values")
+            set(.format, tags.format)
+            set(.codec, a.codec)
+            set(.durationMs, a.durationMs)
+            set(.bitrateKbps, a.bitrateKbps)
+            set(.sampleRate, a.sampleRate)
+            set(.channels, a.channels)
+            set(.title, f.title)
+            set(.subtitle, f.subtitle)
+            set(.artist, f.artist)
+            set(.album, f.album)
+            set(.albumArtist, f.albumArtist)
+            set(.composer, f.composer)
+            set(.genre, f.genre)
+            set(.year, f.year)
+            set(.series, f.series)
+            set(.seriesPart, f.seriesPart)
+            set(.asin, f.asin)
+            set(.isbn, f.isbn)
+            set(.language, f.language)
+            set(.publisher, f.publisher)
+            set(.description, f.description)
+            set(.hasCover, tags.hasCover)
+            set(.allTags, JSONText.tags(tags.tags))
+            set(.chapters, JSONText.chapters(tags.chapters))
+            set(.truncatedValues, tags.truncatedValues)
         case .failure(let failure):
-            values.updateValue(failure.format, forKey: "format")
-            values.updateValue(false, forKey: "has_cover")
-            values.updateValue("{}", forKey: "all_tags")
-            values.updateValue("[]", forKey: "chapters")
-            values.updateValue(0, forKey: "truncated_values")
-            values.updateValue(failure.reason.rawValue, forKey: "error_kind")
-            values.updateValue(failure.message, forKey: "error")
+            set(.format, failure.format)
+            set(.hasCover, false)
+            set(.allTags, "{}")
+            set(.chapters, "[]")
+            set(.truncatedValues, 0)
+            set(.errorKind, failure.reason.rawValue)
+            set(.error, failure.message)
         }
         return StatementArguments(values)
     }
