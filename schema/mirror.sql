@@ -4,7 +4,7 @@
 CREATE VIRTUAL TABLE file_tags_fts USING fts5(
     title, subtitle, album, artist, album_artist, composer, series, genre, path,
     content = 'tag_file', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TABLE scan_run (

@@ -1,5 +1,6 @@
 // sm_taglib.cpp — see include/sm_taglib.h.
 #include "sm_taglib.h"
+#include "pread_stream.hpp"
 
 #include <taglib/attachedpictureframe.h>
 #include <taglib/chapterframe.h>
@@ -24,7 +25,6 @@
 #include <taglib/wavpackfile.h>
 #include <taglib/tdebuglistener.h>
 #include <taglib/textidentificationframe.h>
-#include <taglib/tfilestream.h>
 #include <taglib/tpropertymap.h>
 #include <taglib/taglib.h>
 #include <taglib/vorbisfile.h>
@@ -100,7 +100,7 @@ bool startsWith(const TagLib::ByteVector &v, size_t offset, const char *magic) {
 
 // Detects the container from the first bytes (after any leading ID3v2 tag), as the extension
 // may lie. Leaves the stream at offset 0.
-Kind sniff(TagLib::FileStream &stream) {
+Kind sniff(TagLib::IOStream &stream) {
     stream.seek(0);
     TagLib::ByteVector head = stream.readBlock(64);
     long offset = 0;
@@ -257,7 +257,7 @@ const char *mpegCodec(const TagLib::MPEG::Properties *p) {
 }
 
 // Reads a file of a known kind. Returns false (with out->status set) when TagLib rejects it.
-bool readKind(Kind kind, TagLib::FileStream &stream, sm_file *out, Result &r) {
+bool readKind(Kind kind, TagLib::IOStream &stream, sm_file *out, Result &r) {
     const auto style = TagLib::AudioProperties::Average;
     std::unique_ptr<TagLib::File> file;
     const char *codec = nullptr;
@@ -372,23 +372,17 @@ void export_(const Result &r, sm_file *out) {
 }
 
 void readInto(const char *path, size_t limit, sm_file *out) {
-    struct stat st;
-    if (::stat(path, &st) != 0) {
-        fail(out, SM_ERR_OPEN, std::string("cannot open: ") + std::strerror(errno));
+    shelfmirror::PreadStream stream(path);
+    if (!stream.isOpen()) {
+        fail(out, SM_ERR_OPEN, std::string("cannot open: ") + std::strerror(stream.openError()));
         return;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (stream.isDirectory()) {
         fail(out, SM_ERR_OPEN, "cannot open: is a directory");
         return;
     }
-    if (st.st_size == 0) {
+    if (stream.length() == 0) {
         fail(out, SM_ERR_EMPTY, "the file is empty (0 bytes)");
-        return;
-    }
-    errno = 0;
-    TagLib::FileStream stream(path, true);
-    if (!stream.isOpen()) {
-        fail(out, SM_ERR_OPEN, std::string("cannot open: ") + (errno ? std::strerror(errno) : "unknown error"));
         return;
     }
     Kind kind = sniff(stream);

@@ -74,7 +74,7 @@ enum Migrations {
             CREATE VIRTUAL TABLE file_tags_fts USING fts5(
                 title, subtitle, album, artist, album_artist, composer, series, genre, path,
                 content = 'tag_file', content_rowid = 'id',
-                tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+                tokenize = 'unicode61 remove_diacritics 2'
             );
             CREATE TRIGGER tag_file_fts_insert AFTER INSERT ON tag_file BEGIN
                 INSERT INTO file_tags_fts(rowid, title, subtitle, album, artist, album_artist, composer, series, genre, path)

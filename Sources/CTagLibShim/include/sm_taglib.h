@@ -14,7 +14,10 @@
 extern "C" {
 #endif
 
-#if !defined(__has_feature) || !__has_feature(nullability)
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if !__has_feature(nullability)
 #define _Nullable
 #define _Nonnull
 #endif

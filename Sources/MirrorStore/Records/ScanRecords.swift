@@ -9,6 +9,12 @@ public struct KnownFile: Sendable, Equatable {
     public var removed: Bool
 }
 
+/// A file's row, ready to store (see `Mirror.prepare`).
+public struct PreparedFile: @unchecked Sendable {
+    // StatementArguments holds only DatabaseValues: plain values, safe to send.
+    fileprivate let arguments: StatementArguments
+}
+
 /// Counts of one scan, as `scan_runs` stores them.
 public struct ScanCounts: Sendable, Equatable {
     public var seen = 0
@@ -65,10 +71,22 @@ extension Mirror {
     /// Stores a batch of scanned files in one transaction (new rows or updates by path).
     public func saveScanned(_ files: [ScannedFile], runId: Int64) throws {
         let now = ISO8601.now()
+        try save(files.map { Self.prepare($0, runId: runId, scannedAt: now) })
+    }
+
+    /// Turns a scanned file into the row the mirror stores. Pure and thread-safe, so scan
+    /// threads can prepare rows while another stores them.
+    public static func prepare(_ file: ScannedFile, runId: Int64, scannedAt: String) -> PreparedFile {
+        PreparedFile(arguments: arguments(for: file, runId: runId, now: scannedAt))
+    }
+
+    /// Stores prepared rows in one transaction (new rows or updates by path).
+    public func save(_ rows: [PreparedFile]) throws {
         try write { db in
             let statement = try db.cachedStatement(sql: Self.upsertTagFileSQL)
-            for file in files {
-                try statement.execute(arguments: Self.arguments(for: file, runId: runId, now: now))
+            for row in rows {
+                statement.setUncheckedArguments(row.arguments)
+                try statement.execute()
             }
         }
     }

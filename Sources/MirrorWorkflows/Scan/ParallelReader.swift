@@ -2,23 +2,26 @@ import Foundation
 import MirrorCore
 import MirrorTags
 
-/// Reads files on `jobs` threads while the calling thread stores results in batches, so TagLib
-/// and SQLite work at the same time. If `store` throws, the readers stop and the error is rethrown.
-struct ParallelReader {
+/// Reads files on `jobs` threads, turning each into a `Result` with `prepare` on the same thread,
+/// while the calling thread stores results in batches: TagLib and SQLite work at the same time.
+/// If `store` throws, the readers stop and the error is rethrown.
+struct ParallelReader<Result: Sendable> {
     var jobs: Int
     var batchSize: Int
+    var prepare: @Sendable (ScannedFile) -> Result
 
-    func read(_ files: [FoundFile], store: ([ScannedFile]) throws -> Void) throws {
+    func read(_ files: [FoundFile], store: ([Result]) throws -> Void) throws {
         guard !files.isEmpty else { return }
         let shared = Shared()
+        let prepare = self.prepare
         let workers = max(1, min(jobs, files.count))
         for _ in 0..<workers {
             Thread.detachNewThread {
                 while let index = shared.nextIndex(limit: files.count) {
                     let file = files[index]
                     let outcome = TagReader.read(path: file.path)
-                    shared.add(ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome),
-                               batchSize: batchSize)
+                    let scanned = ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome)
+                    shared.add(prepare(scanned), batchSize: batchSize)
                 }
                 shared.workerFinished()
             }
@@ -42,7 +45,7 @@ struct ParallelReader {
         private let condition = NSCondition()
         private var next = 0
         private var cancelled = false
-        private var results: [ScannedFile] = []
+        private var results: [Result] = []
         private var finished = 0
 
         func nextIndex(limit: Int) -> Int? {
@@ -53,7 +56,7 @@ struct ParallelReader {
             return next - 1
         }
 
-        func add(_ file: ScannedFile, batchSize: Int) {
+        func add(_ file: Result, batchSize: Int) {
             condition.lock()
             results.append(file)
             if results.count >= batchSize { condition.signal() }
@@ -74,7 +77,7 @@ struct ParallelReader {
         }
 
         /// Waits for a full batch or for every reader to finish; `done` means nothing more will come.
-        func takeBatch(batchSize: Int, workers: Int) -> ([ScannedFile], done: Bool) {
+        func takeBatch(batchSize: Int, workers: Int) -> ([Result], done: Bool) {
             condition.lock()
             defer { condition.unlock() }
             while results.count < batchSize && finished < workers { condition.wait() }

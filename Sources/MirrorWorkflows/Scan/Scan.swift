@@ -9,7 +9,7 @@ public struct ScanOptions: Sendable {
     /// Reader threads; defaults to the number of cores.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Files stored per transaction.
-    public var batchSize = 256
+    public var batchSize = 128
 
     public init(full: Bool = false, jobs: Int? = nil) {
         self.full = full
@@ -76,10 +76,15 @@ public enum ScanWorkflow {
             }
             progress(ScanProgress(read: 0, toRead: toRead.count))
             var read = 0
-            try ParallelReader(jobs: options.jobs, batchSize: options.batchSize).read(toRead) { batch in
-                try mirror.saveScanned(batch, runId: runId)
+            let scannedAt = ISO8601.now()
+            let reader = ParallelReader(jobs: options.jobs, batchSize: options.batchSize) { file in
+                let failure: ReadFailure? = if case .failure(let failure) = file.outcome { failure } else { nil }
+                return (path: file.path, failure: failure, row: Mirror.prepare(file, runId: runId, scannedAt: scannedAt))
+            }
+            try reader.read(toRead) { batch in
+                try mirror.save(batch.map(\.row))
                 for file in batch {
-                    if case .failure(let failure) = file.outcome {
+                    if let failure = file.failure {
                         counts.errors += 1
                         unreadable.append((file.path, failure.message))
                     }
