@@ -51,6 +51,13 @@ struct TagMappingTests {
         #expect(book.publishedYear == 2014)
     }
 
+    @Test func groupingIsTheLastResortForSeries() {
+        let grouped = BookFields(tags: TagFields(tags([("GROUPING", "The Expanse, Book 4")])))
+        #expect(grouped.series == [SeriesEntry(name: "The Expanse", sequence: "4")])
+        let both = BookFields(tags: TagFields(tags([("GROUPING", "Cosmere"), ("MOVEMENTNAME", "Stormlight"), ("MOVEMENTNUMBER", "2")])))
+        #expect(both.series == [SeriesEntry(name: "Stormlight", sequence: "2")])
+    }
+
     @Test func titleAndAuthorsFallBack() {
         let book = BookFields(tags: TagFields(tags([("TITLE", "Dune"), ("ALBUMARTIST", "Herbert, Frank")])))
         #expect(book.title == "Dune")

@@ -33,15 +33,15 @@ public struct BookFields: Sendable, Equatable {
 extension BookFields {
     /// What a file's tags say about its book, mapped the way AudiobookShelf maps embedded tags:
     /// album (else title) → title; artist (else album artist) → authors; composer → narrators;
-    /// series / movement name → series, series-part / movement number → sequence (or a "#3",
-    /// "Book 3" suffix on the series); date → year; ASIN, ISBN, language, publisher, genre.
+    /// series / movement name (else grouping) → series, series-part / movement number → sequence
+    /// (or a "#3", "Book 3" suffix on the series); date → year; ASIN, ISBN, language, publisher, genre.
     public init(tags fields: TagFields) {
         self.init()
         title = fields.album ?? fields.title
         subtitle = fields.subtitle
         authors = NameList.split(fields.artist ?? fields.albumArtist ?? "")
         narrators = NameList.split(fields.composer ?? "")
-        if let name = fields.series {
+        if let name = fields.series ?? fields.grouping {
             series = [SeriesMarker.entry(name: name, part: fields.seriesPart)]
         }
         publishedYear = fields.year

@@ -17,6 +17,9 @@ public struct TagFields: Sendable, Equatable {
     public var language: String?
     public var publisher: String?
     public var description: String?
+    /// GROUPING (ID3 `GRP1`, MP4 `©grp`): some taggers keep the series there. Not a column of its
+    /// own (it is in `all_tags`), but AudiobookShelf falls back on it for the series.
+    public var grouping: String?
 
     /// Priority lists, shared with the documentation in schema/README.md.
     public enum Keys {
@@ -35,6 +38,7 @@ public struct TagFields: Sendable, Equatable {
         public static let language = ["LANGUAGE"]
         public static let publisher = ["PUBLISHER", "LABEL", "ORGANIZATION"]
         public static let description = ["DESCRIPTION", "PODCASTDESC", "LONGDESCRIPTION", "COMMENT"]
+        public static let grouping = ["GROUPING", "CONTENTGROUP"]
     }
 
     public init() {}
@@ -58,5 +62,6 @@ public struct TagFields: Sendable, Equatable {
         language = pick(Keys.language)
         publisher = pick(Keys.publisher)
         description = pick(Keys.description)
+        grouping = pick(Keys.grouping)
     }
 }
