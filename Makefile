@@ -43,6 +43,7 @@ bench:
 	@bash .ci/setup --bench
 	$(SWIFT) build -c release --static-swift-stdlib --product shelfmirror
 	python3 bench/scan_bench.py $(ARGS)
+	python3 bench/sync_bench.py
 
 schema: build
 	.build/debug/shelfmirror schema > schema/mirror.sql

@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // TagLib's headers and link flags, through pkg-config.
@@ -28,9 +30,20 @@ let package = Package(
             "MirrorCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore"]),
+        // AudiobookShelf and Hardcover clients: wire JSON stays here, Core types come out.
+        .target(name: "MirrorRemote", dependencies: [
+            "MirrorCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote"]),
+        // Faithful fake AudiobookShelf (and later Hardcover) servers, for tests, benchmarks and demo.
+        .target(name: "MirrorFakes", dependencies: [
+            "MirrorCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .target(name: "ShelfMirrorCLI", dependencies: [
             "MirrorWorkflows",
+            "MirrorFakes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "shelfmirror", dependencies: ["ShelfMirrorCLI"]),
@@ -40,8 +53,15 @@ let package = Package(
         .testTarget(name: "MirrorCoreTests", dependencies: ["MirrorCore"]),
         .testTarget(name: "MirrorTagsTests", dependencies: ["MirrorTags", "TestSupport"]),
         .testTarget(name: "MirrorStoreTests", dependencies: ["MirrorStore", "TestSupport"]),
-        .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows", "TestSupport"]),
-        .testTarget(name: "ShelfMirrorCLITests", dependencies: ["ShelfMirrorCLI", "MirrorStore", "TestSupport", "shelfmirror"]),
+        .testTarget(name: "MirrorRemoteTests", dependencies: ["MirrorRemote", "MirrorFakes", "TestSupport"]),
+        .testTarget(name: "MirrorFakesTests", dependencies: [
+            "MirrorFakes", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows", "MirrorFakes", "TestSupport"]),
+        .testTarget(name: "ShelfMirrorCLITests", dependencies: [
+            "ShelfMirrorCLI", "MirrorStore", "MirrorFakes", "TestSupport", "shelfmirror",
+        ]),
     ],
     cxxLanguageStandard: .cxx17
 )

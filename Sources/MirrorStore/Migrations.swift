@@ -6,6 +6,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-file-tags", migrate: v1FileTags)
+        migrator.registerMigration("v2-abs-items", migrate: v2AbsItems)
         return migrator
     }
 
@@ -112,6 +113,147 @@ enum Migrations {
                 files_seen, files_new, files_changed, files_unchanged, files_errors, files_removed,
                 duration_seconds, error
             FROM scan_run;
+            """)
+    }
+
+    /// AudiobookShelf libraries and items, their audio files, sync runs; the `items`,
+    /// `audio_files` and `sync_runs` views; `items_fts`.
+    private static func v2AbsItems(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE abs_library (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                folders TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(folders)),
+                seen_at TEXT NOT NULL
+            );
+
+            CREATE TABLE abs_item (
+                key INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                library_id TEXT NOT NULL REFERENCES abs_library(id),
+                listed_fingerprint TEXT NOT NULL,
+                fetched_fingerprint TEXT,
+                title TEXT,
+                subtitle TEXT,
+                authors_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(authors_json)),
+                narrators_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(narrators_json)),
+                series_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(series_json)),
+                genres_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(genres_json)),
+                tags_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags_json)),
+                authors TEXT,
+                narrators TEXT,
+                series TEXT,
+                tags TEXT,
+                published_year TEXT,
+                published_date TEXT,
+                publisher TEXT,
+                description TEXT,
+                description_html TEXT,
+                isbn TEXT,
+                asin TEXT,
+                language TEXT,
+                explicit INTEGER NOT NULL DEFAULT 0 CHECK (explicit IN (0, 1)),
+                abridged INTEGER NOT NULL DEFAULT 0 CHECK (abridged IN (0, 1)),
+                duration_seconds REAL,
+                size_bytes INTEGER,
+                path TEXT,
+                rel_path TEXT,
+                audio_file_count INTEGER,
+                added_at TEXT,
+                updated_at TEXT,
+                is_missing INTEGER NOT NULL DEFAULT 0 CHECK (is_missing IN (0, 1)),
+                first_seen_at TEXT NOT NULL,
+                fetched_at TEXT,
+                last_seen_run INTEGER REFERENCES sync_run(id) ON DELETE SET NULL,
+                removed_at TEXT
+            );
+            CREATE INDEX abs_item_library_id ON abs_item(library_id);
+            CREATE INDEX abs_item_asin ON abs_item(asin);
+            CREATE INDEX abs_item_isbn ON abs_item(isbn);
+
+            CREATE TABLE abs_audio_file (
+                item_id TEXT NOT NULL REFERENCES abs_item(id) ON DELETE CASCADE,
+                ino TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                path TEXT NOT NULL,
+                rel_path TEXT,
+                size_bytes INTEGER,
+                duration_seconds REAL,
+                codec TEXT,
+                bitrate INTEGER,
+                format TEXT,
+                meta_tags TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(meta_tags)),
+                chapters TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(chapters)),
+                PRIMARY KEY (item_id, ino)
+            );
+            CREATE INDEX abs_audio_file_path ON abs_audio_file(path);
+
+            CREATE TABLE sync_run (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL CHECK (source IN ('abs', 'hardcover')),
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+                server TEXT,
+                libraries TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(libraries)),
+                full INTEGER NOT NULL DEFAULT 0 CHECK (full IN (0, 1)),
+                items_listed INTEGER NOT NULL DEFAULT 0,
+                items_new INTEGER NOT NULL DEFAULT 0,
+                items_changed INTEGER NOT NULL DEFAULT 0,
+                items_fetched INTEGER NOT NULL DEFAULT 0,
+                items_removed INTEGER NOT NULL DEFAULT 0,
+                requests INTEGER NOT NULL DEFAULT 0,
+                duration_seconds REAL,
+                error TEXT
+            );
+
+            CREATE VIRTUAL TABLE items_fts USING fts5(
+                title, subtitle, authors, narrators, series, description, tags,
+                content = 'abs_item', content_rowid = 'key',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER abs_item_fts_insert AFTER INSERT ON abs_item BEGIN
+                INSERT INTO items_fts(rowid, title, subtitle, authors, narrators, series, description, tags)
+                VALUES (new.key, new.title, new.subtitle, new.authors, new.narrators, new.series, new.description, new.tags);
+            END;
+            CREATE TRIGGER abs_item_fts_delete AFTER DELETE ON abs_item BEGIN
+                INSERT INTO items_fts(items_fts, rowid, title, subtitle, authors, narrators, series, description, tags)
+                VALUES ('delete', old.key, old.title, old.subtitle, old.authors, old.narrators, old.series, old.description, old.tags);
+            END;
+            CREATE TRIGGER abs_item_fts_update AFTER UPDATE OF title, subtitle, authors, narrators, series, description, tags ON abs_item BEGIN
+                INSERT INTO items_fts(items_fts, rowid, title, subtitle, authors, narrators, series, description, tags)
+                VALUES ('delete', old.key, old.title, old.subtitle, old.authors, old.narrators, old.series, old.description, old.tags);
+                INSERT INTO items_fts(rowid, title, subtitle, authors, narrators, series, description, tags)
+                VALUES (new.key, new.title, new.subtitle, new.authors, new.narrators, new.series, new.description, new.tags);
+            END;
+
+            CREATE VIEW items AS
+            SELECT
+                i.id, i.library_id, l.name AS library_name,
+                i.title, i.subtitle,
+                i.authors_json AS authors, i.narrators_json AS narrators, i.series_json AS series,
+                i.published_year, i.publisher, i.isbn, i.asin, i.language,
+                i.genres_json AS genres, i.tags_json AS tags,
+                i.explicit, i.abridged, i.duration_seconds, i.size_bytes, i.path, i.audio_file_count,
+                i.added_at, i.updated_at, i.removed_at IS NOT NULL AS removed, i.description,
+                i.description_html, i.published_date, i.is_missing, i.fetched_at
+            FROM abs_item i JOIN abs_library l ON l.id = i.library_id
+            WHERE i.fetched_fingerprint IS NOT NULL;
+
+            CREATE VIEW audio_files AS
+            SELECT
+                item_id, ino, path, size_bytes, duration_seconds, codec, bitrate, meta_tags AS abs_meta_tags,
+                position, rel_path, format, chapters
+            FROM abs_audio_file;
+
+            CREATE VIEW sync_runs AS
+            SELECT
+                id, source, started_at, finished_at,
+                CASE WHEN status = 'running' AND finished_at IS NULL THEN 'running or interrupted' ELSE status END AS status,
+                server, libraries, full, items_listed, items_new, items_changed, items_fetched, items_removed,
+                requests, duration_seconds, error
+            FROM sync_run;
             """)
     }
 }

@@ -11,6 +11,13 @@ struct GlobalOptions: ParsableArguments {
     var settings: Settings { Settings(databaseFlag: db) }
 }
 
+/// Options of the commands that talk to AudiobookShelf.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .customLong("abs-url"), help: ArgumentHelp(
+        "AudiobookShelf's address (default: $ABS_URL or $AUDIOBOOKSHELF_URL).", valueName: "url"))
+    var absURL: String?
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, jsonl, csv
 }

@@ -11,10 +11,11 @@ public struct ShelfMirror: AsyncParsableCommand {
         abstract: "An offline-first metadata mirror for AudiobookShelf libraries.",
         discussion: """
             shelfmirror keeps a local SQLite mirror of your audiobooks' metadata: the tags embedded \
-            in the audio files (read with TagLib), and soon the AudiobookShelf library and the \
+            in the audio files (read with TagLib) and the AudiobookShelf library, and soon the \
             matching Hardcover records. Ask it questions in SQL or full text, entirely offline.
 
             Examples:
+              shelfmirror sync                       # needs ABS_URL and ABS_TOKEN
               shelfmirror scan ~/Audiobooks
               shelfmirror search "sanderson stormlight"
               shelfmirror query "SELECT album, artist FROM file_tags WHERE composer IS NULL"
@@ -24,7 +25,7 @@ public struct ShelfMirror: AsyncParsableCommand {
             The public SQL views are documented in schema/README.md.
             """,
         version: version,
-        subcommands: [Scan.self, Query.self, Search.self, Status.self, Schema.self]
+        subcommands: [Sync.self, Scan.self, Query.self, Search.self, Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self]
     )
 
     public init() {}

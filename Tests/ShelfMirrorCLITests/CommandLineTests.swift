@@ -130,12 +130,17 @@ struct CommandLineTests {
         #expect(notADatabase.stderr.contains("not a SQLite database"))
         #expect(try String(contentsOfFile: notes, encoding: .utf8).hasPrefix("not a database"))
 
-        let usage = try Binary.run(["scan", "--db", folder.file("m.sqlite")])
-        #expect(usage.status == 64)
-        #expect(usage.stderr.contains("Give one or more folders"))
+        let noItems = try Binary.run(["scan", "--db", folder.file("m.sqlite")])
+        #expect(noItems.status == 66)
+        #expect(noItems.stderr.contains("no AudiobookShelf items yet"))
+        #expect(noItems.stderr.contains("shelfmirror sync"))
+
+        let badMap = try Binary.run(["scan", "--path-map", "nonsense", "--db", folder.file("m.sqlite")])
+        #expect(badMap.status == 64)
+        #expect(badMap.stderr.contains("SERVER=LOCAL"))
     }
 
-    @Test(arguments: ["scan", "query", "search", "status", "schema"])
+    @Test(arguments: ["sync", "scan", "query", "search", "status", "config", "doctor", "schema"])
     func everyCommandHasHelpWithExamples(_ command: String) throws {
         let result = try Binary.run([command, "--help"])
         #expect(result.status == 0)

@@ -191,3 +191,14 @@ extension Mirror {
         try Self.mapErrors(path: path) { try dbQueue.read(body) }
     }
 }
+
+extension Mirror {
+    /// Links scanned files to the AudiobookShelf items they belong to (`file_tags.item_id`).
+    public func linkFiles(_ links: [(path: String, itemId: String)]) throws {
+        guard !links.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE tag_file SET item_id = ? WHERE path = ?")
+            for link in links { try statement.execute(arguments: [link.itemId, link.path]) }
+        }
+    }
+}

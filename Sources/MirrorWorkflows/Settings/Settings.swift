@@ -30,15 +30,84 @@ public struct Setting<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
+/// A secret (a token). Printing it shows nothing of it.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "‹redacted›" }
+    public var debugDescription: String { "‹redacted›" }
+}
+
+/// A server path prefix and where the same files are on this machine: "/audiobooks=/mnt/books".
+public struct PathMap: Sendable, Equatable, CustomStringConvertible {
+    public var server: String
+    public var local: String
+
+    public init(server: String, local: String) {
+        self.server = server
+        self.local = local
+    }
+
+    /// Parses "SERVER=LOCAL"; nil when either side is missing.
+    public init?(_ text: String) {
+        guard let eq = text.firstIndex(of: "=") else { return nil }
+        let server = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+        let local = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        guard !server.isEmpty, !local.isEmpty else { return nil }
+        self.init(server: server, local: local)
+    }
+
+    public var description: String { "\(server)=\(local)" }
+
+    /// The local path of a server path, when the prefix matches at a path boundary.
+    public func local(for path: String) -> String? {
+        let prefix = server.hasSuffix("/") ? String(server.dropLast()) : server
+        guard path == prefix || path.hasPrefix(prefix + "/") else { return nil }
+        let base = local.hasSuffix("/") ? String(local.dropLast()) : local
+        return base + path.dropFirst(prefix.count)
+    }
+}
+
 /// The resolved configuration: flags, then the environment, then `.env` in the working folder.
 public struct Settings: Sendable {
     public var database: Setting<String>
+    public var absURL: Setting<String>?
+    public var absToken: Setting<Secret>?
+    public var hardcoverURL: Setting<String>
+    public var hardcoverToken: Setting<Secret>?
+    public var pathMaps: Setting<[PathMap]>
 
     /// The variables a setting may be given by, first one wins.
     public static let databaseVariables = ["SHELFMIRROR_DB"]
+    public static let absURLVariables = ["ABS_URL", "AUDIOBOOKSHELF_URL"]
+    public static let absTokenVariables = ["ABS_TOKEN", "AUDIOBOOKSHELF_API_KEY", "AUDIOBOOKSHELF_TOKEN"]
+    public static let hardcoverURLVariables = ["HARDCOVER_URL"]
+    public static let hardcoverTokenVariables = ["HARDCOVER_TOKEN"]
+    public static let pathMapVariables = ["SHELFMIRROR_PATH_MAP"]
+    public static let defaultHardcoverURL = "https://api.hardcover.app/v1/graphql"
+
+    /// Flags given on the command line (nil when not given).
+    public struct Flags: Sendable {
+        public var database: String?
+        public var absURL: String?
+        public var pathMaps: [String] = []
+        public init(database: String? = nil, absURL: String? = nil, pathMaps: [String] = []) {
+            self.database = database
+            self.absURL = absURL
+            self.pathMaps = pathMaps
+        }
+    }
 
     public init(
         databaseFlag: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+        self.init(flags: Flags(database: databaseFlag), environment: environment, workingDirectory: workingDirectory)
+    }
+
+    public init(
+        flags: Flags,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) {
@@ -51,12 +120,41 @@ public struct Settings: Sendable {
             return nil
         }
 
-        if let flag = databaseFlag, !flag.isEmpty {
+        if let flag = flags.database, !flag.isEmpty {
             database = Setting(value: Self.expand(flag, environment), source: .flag("--db"))
         } else if let (value, source) = lookup(Self.databaseVariables) {
             database = Setting(value: Self.expand(value, environment), source: source)
         } else {
             database = Setting(value: Self.defaultDatabasePath(environment), source: .defaultValue)
+        }
+
+        if let flag = flags.absURL, !flag.isEmpty {
+            absURL = Setting(value: flag, source: .flag("--abs-url"))
+        } else {
+            absURL = lookup(Self.absURLVariables).map { Setting(value: $0.0, source: $0.1) }
+        }
+        absToken = lookup(Self.absTokenVariables).map { Setting(value: Secret($0.0), source: $0.1) }
+        hardcoverURL = lookup(Self.hardcoverURLVariables).map { Setting(value: $0.0, source: $0.1) }
+            ?? Setting(value: Self.defaultHardcoverURL, source: .defaultValue)
+        hardcoverToken = lookup(Self.hardcoverTokenVariables).map { Setting(value: Secret($0.0), source: $0.1) }
+
+        if !flags.pathMaps.isEmpty {
+            pathMaps = Setting(value: flags.pathMaps.compactMap(PathMap.init), source: .flag("--path-map"))
+        } else if let (value, source) = lookup(Self.pathMapVariables) {
+            pathMaps = Setting(value: value.split(separator: ";").compactMap { PathMap(String($0)) }, source: source)
+        } else {
+            pathMaps = Setting(value: [], source: .defaultValue)
+        }
+    }
+
+    /// The variable (or flag) a setting came from, for messages.
+    public static func origin(_ source: SettingSource) -> String {
+        switch source {
+        case .flag(let name): name
+        case .environment(let variable): variable
+        case .dotEnv(_, let variable): variable + " (.env)"
+        case .configFile(_, let key): key + " (config.toml)"
+        case .defaultValue: "the default"
         }
     }
 

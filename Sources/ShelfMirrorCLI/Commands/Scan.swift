@@ -8,13 +8,19 @@ extension ShelfMirror {
         static let configuration = CommandConfiguration(
             abstract: "Read the embedded tags of audio files into the mirror.",
             discussion: """
-                Walks the given folders (following symbolic links, skipping hidden entries) and reads \
+                With no path, reads the audio files of the items `sync` mirrored from AudiobookShelf and \
+                links each file to its item (file_tags.item_id). When AudiobookShelf sees the files under \
+                another path than this machine does (Docker, a NAS), map it with --path-map SERVER=LOCAL.
+
+                With paths, walks the given folders (following symbolic links, skipping hidden entries) and reads \
                 every audio file's tags and audio properties with TagLib, on every core. A file whose \
                 size and modification time have not changed since the last scan is not opened again \
                 (--full reads everything). Files that cannot be read are recorded with the reason and \
                 the scan goes on; files that are gone are marked removed, never deleted.
 
                 Examples:
+                  shelfmirror scan
+                  shelfmirror scan --path-map /audiobooks=/mnt/nas/audiobooks
                   shelfmirror scan ~/Audiobooks
                   shelfmirror scan /mnt/books/Sanderson /mnt/books/Jemisin --jobs 4
                   shelfmirror scan ~/Audiobooks --full
@@ -32,17 +38,40 @@ extension ShelfMirror {
         @Option(help: "Reader threads (default: the number of cores).")
         var jobs: Int?
 
+        @Option(name: .customLong("path-map"), help: ArgumentHelp(
+            "With no path: where the server's files are here, SERVER=LOCAL (repeatable; default: $SHELFMIRROR_PATH_MAP).",
+            valueName: "server=local"))
+        var pathMaps: [String] = []
+
         func validate() throws {
-            if paths.isEmpty {
-                throw ValidationError("Give one or more folders or files to scan, e.g. `shelfmirror scan ~/Audiobooks`.")
-            }
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+            for map in pathMaps where PathMap(map) == nil {
+                throw ValidationError("--path-map takes SERVER=LOCAL, e.g. --path-map /audiobooks=/mnt/books (got \"\(map)\").")
+            }
+            if !paths.isEmpty, !pathMaps.isEmpty {
+                throw ValidationError("--path-map applies to the items' files (scan with no path); drop it when giving folders.")
+            }
         }
 
         func run() throws {
-            let mirror = try Mirror.openForWriting(path: global.settings.database.value)
+            let settings = Settings(flags: .init(database: global.db, pathMaps: pathMaps))
+            let mirror = try Mirror.openForWriting(path: settings.database.value)
             let bar = ProgressLine(label: "Reading")
-            let summary = try ScanWorkflow.run(mirror: mirror, roots: paths, options: ScanOptions(full: full, jobs: jobs)) {
+            let options = ScanOptions(full: full, jobs: jobs)
+            if paths.isEmpty {
+                let items = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: settings.pathMaps.value, options: options) {
+                    bar.update(done: $0.read, total: $0.toRead)
+                }
+                bar.finish()
+                if let scan = items.scan { report(scan) }
+                if items.unreachable > 0, let example = items.example {
+                    Console.err("  \(items.unreachable) of \(items.files) audio files (\(items.itemsUnreachable) items) are not on this machine, "
+                        + "e.g. \(example.server)" + (example.local == example.server ? "" : " (looked for at \(example.local))") + ".")
+                    Console.err("  hint: if the server sees them under another path, map it: --path-map \(ScanWorkflow.guessPrefix(example.server))=/where/they/are/here")
+                }
+                return
+            }
+            let summary = try ScanWorkflow.run(mirror: mirror, roots: paths, options: options) {
                 bar.update(done: $0.read, total: $0.toRead)
             }
             bar.finish()

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A fake AudiobookShelf 2.36 server on loopback, over a `FakeABSState`.
+public final class FakeABSServer: Sendable {
+    public let state: FakeABSState
+    public let port: Int
+    /// e.g. http://127.0.0.1:54321 (no /audiobookshelf prefix).
+    public let baseURL: URL
+    private let task: Task<Void, any Error>
+
+    private init(state: FakeABSState, port: Int, host: String, task: Task<Void, any Error>) {
+        self.state = state
+        self.port = port
+        self.baseURL = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)")!
+        self.task = task
+    }
+
+    /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
+    public static func start(state: FakeABSState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeABSServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "shelfmirror.fake-abs")
+        logger.logLevel = .critical
+        let app = Application(
+            responder: FakeABSResponder(state: state),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? port)
+                continuation.finish()
+            },
+            logger: logger)
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else {
+            try await task.value // rethrows the bind error
+            throw FakeServerError.didNotStart
+        }
+        return FakeABSServer(state: state, port: bound, host: host, task: task)
+    }
+
+    /// Stops listening and closes open connections.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    deinit { task.cancel() }
+}
+
+public struct FakeServerError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    static let didNotStart = FakeServerError(description: "the fake server stopped before it listened")
+}
+
+/// Hummingbird's request context, keeping the connection so that faults can close it.
+struct FakeABSContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Thrown after closing a connection on purpose, so that nothing more is written to it.
+struct ConnectionDropped: Error {}
+
+struct FakeABSResponder: HTTPResponder {
+    let state: FakeABSState
+
+    func respond(to request: Request, context: FakeABSContext) async throws -> Response {
+        var bytes: [UInt8]? = nil
+        let body = request.body
+        do {
+            var buffer = try await body.collect(upTo: FakeCall.bodyLimit + 1)
+            bytes = buffer.readBytes(length: buffer.readableBytes)
+        } catch {
+            bytes = [UInt8](repeating: 0, count: FakeCall.bodyLimit + 1)
+        }
+        let call = FakeCall(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                            authorization: request.headers[.authorization], contentType: request.headers[.contentType],
+                            body: bytes)
+
+        var fault: FakeFault? = nil
+        switch await state.admit(call) {
+        case .proceed:
+            break
+        case .down:
+            try await drop(context, reset: false)
+        case .fault(let f):
+            fault = f
+            switch f {
+            case .latency(let milliseconds):
+                try? await Task.sleep(for: .milliseconds(milliseconds))
+            case .connectionReset:
+                try await drop(context, reset: true)
+            case .truncatedBody:
+                break
+            case .status, .malformedJSON, .emptyBody:
+                if let reply = f.reply { return response(reply, context: context) }
+            }
+        }
+        let reply = await state.handle(call, fault: fault)
+        if case .close(let reset) = reply.action { try await drop(context, reset: reset) }
+        return response(reply, context: context)
+    }
+
+    private func response(_ reply: FakeReply, context: FakeABSContext) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in reply.headers {
+            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
+        let status = HTTPResponse.Status(code: reply.status)
+        guard reply.action == .truncate else {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: reply.body))
+        }
+        // Declare the whole length, send half, close.
+        var half = reply.body
+        let sent = half.readSlice(length: reply.body.readableBytes / 2) ?? ByteBuffer()
+        let channel = context.channel
+        headers[.contentLength] = String(reply.body.readableBytes)
+        return Response(status: status, headers: headers, body: ResponseBody { writer in
+            try await writer.write(sent)
+            try? await channel.close()
+            throw ConnectionDropped()
+        })
+    }
+
+    /// Closes the connection without a response; with `reset`, an RST rather than a FIN.
+    private func drop(_ context: FakeABSContext, reset: Bool) async throws -> Never {
+        if reset, let provider = context.channel as? any SocketOptionProvider {
+            _ = try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await context.channel.close()
+        throw ConnectionDropped()
+    }
+}

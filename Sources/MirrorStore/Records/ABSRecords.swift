@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import MirrorCore
+
+/// What the mirror knows of an item from earlier syncs.
+public struct KnownItem: Sendable, Equatable {
+    public var listedFingerprint: String
+    public var fetchedFingerprint: String?
+    public var removed: Bool
+
+    /// The expanded item stored is the one the listing describes.
+    public var isCurrent: Bool { fetchedFingerprint == listedFingerprint && !removed }
+}
+
+/// Counts of one sync, as `sync_runs` stores them.
+public struct SyncCounts: Sendable, Equatable {
+    public var listed = 0
+    public var new = 0
+    public var changed = 0
+    public var fetched = 0
+    public var removed = 0
+
+    public init() {}
+}
+
+extension Mirror {
+    public func beginSyncRun(source: String, server: String?, libraries: [String], full: Bool) throws -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_run (source, started_at, status, server, libraries, full) VALUES (?, ?, 'running', ?, ?, ?)
+                """, arguments: [source, ISO8601.now(), server, JSONText.array(libraries), full])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishSyncRun(id: Int64, counts: SyncCounts, requests: Int, duration: Double, error: String?) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE sync_run SET finished_at = ?, status = ?, items_listed = ?, items_new = ?, items_changed = ?,
+                    items_fetched = ?, items_removed = ?, requests = ?, duration_seconds = ?, error = ?
+                WHERE id = ?
+                """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", counts.listed, counts.new,
+                                 counts.changed, counts.fetched, counts.removed, requests, duration, error, id])
+        }
+    }
+
+    public func saveLibraries(_ libraries: [Library]) throws {
+        let now = ISO8601.now()
+        try write { db in
+            for library in libraries {
+                try db.execute(sql: """
+                    INSERT INTO abs_library (id, name, media_type, folders, seen_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
+                        folders = excluded.folders, seen_at = excluded.seen_at
+                    """, arguments: [library.id, library.name, library.mediaType, JSONText.array(library.folders), now])
+            }
+        }
+    }
+
+    /// Every item the mirror has for a library, by id.
+    public func knownItems(libraryId: String) throws -> [String: KnownItem] {
+        try read { db in
+            var known: [String: KnownItem] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, listed_fingerprint, fetched_fingerprint, removed_at IS NOT NULL FROM abs_item WHERE library_id = ?
+                """, arguments: [libraryId])
+            while let row = try rows.next() {
+                known[row[0]] = KnownItem(listedFingerprint: row[1], fetchedFingerprint: row[2], removed: row[3])
+            }
+            return known
+        }
+    }
+
+    /// Records one page of the listing in one transaction: new items appear (waiting to be
+    /// fetched), known ones get their latest fingerprint and are present again.
+    public func recordListing(_ items: [ListedItem], libraryId: String, runId: Int64) throws {
+        let now = ISO8601.now()
+        try write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO abs_item (id, library_id, listed_fingerprint, first_seen_at, last_seen_run) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET library_id = excluded.library_id,
+                    listed_fingerprint = excluded.listed_fingerprint, last_seen_run = excluded.last_seen_run, removed_at = NULL
+                """)
+            for item in items {
+                try statement.execute(arguments: [item.id, libraryId, item.fingerprint, now, runId])
+            }
+        }
+    }
+
+    /// Stores expanded items in one transaction. `fingerprints` are the listing fingerprints the
+    /// items were fetched for; an item is current once its fetched fingerprint equals them.
+    public func saveItems(_ items: [LibraryItem], fingerprints: [String: String]) throws {
+        let now = ISO8601.now()
+        try write { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE abs_item SET
+                    fetched_fingerprint = :fp, title = :title, subtitle = :subtitle,
+                    authors_json = :authors_json, narrators_json = :narrators_json, series_json = :series_json,
+                    genres_json = :genres_json, tags_json = :tags_json,
+                    authors = :authors, narrators = :narrators, series = :series, tags = :tags,
+                    published_year = :published_year, published_date = :published_date, publisher = :publisher,
+                    description = :description, description_html = :description_html, isbn = :isbn, asin = :asin,
+                    language = :language, explicit = :explicit, abridged = :abridged,
+                    duration_seconds = :duration_seconds, size_bytes = :size_bytes, path = :path, rel_path = :rel_path,
+                    audio_file_count = :audio_file_count, added_at = :added_at, updated_at = :updated_at,
+                    is_missing = :is_missing, fetched_at = :now
+                WHERE id = :id
+                """)
+            let deleteFiles = try db.cachedStatement(sql: "DELETE FROM abs_audio_file WHERE item_id = ?")
+            let insertFile = try db.cachedStatement(sql: """
+                INSERT INTO abs_audio_file (item_id, ino, position, path, rel_path, size_bytes, duration_seconds, codec, bitrate, format, meta_tags, chapters)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (item_id, ino) DO NOTHING
+                """)
+            for item in items {
+                guard let fingerprint = fingerprints[item.id] else { continue }
+                let m = item.metadata
+                let series = "[" + m.series.map { "{\"name\":\(JSONText.string($0.name)),\"sequence\":\($0.sequence.map(JSONText.string) ?? "null")}" }.joined(separator: ",") + "]"
+                try update.execute(arguments: [
+                    "fp": fingerprint, "id": item.id, "title": m.title, "subtitle": m.subtitle,
+                    "authors_json": JSONText.array(m.authors), "narrators_json": JSONText.array(m.narrators),
+                    "series_json": series, "genres_json": JSONText.array(m.genres), "tags_json": JSONText.array(item.tags),
+                    "authors": m.authors.joined(separator: "; "), "narrators": m.narrators.joined(separator: "; "),
+                    "series": m.series.map { entry in entry.sequence.map { "\(entry.name) #\($0)" } ?? entry.name }.joined(separator: "; "),
+                    "tags": item.tags.joined(separator: "; "),
+                    "published_year": m.publishedYear, "published_date": m.publishedDate, "publisher": m.publisher,
+                    "description": m.descriptionPlain, "description_html": m.descriptionHTML, "isbn": m.isbn, "asin": m.asin,
+                    "language": m.language, "explicit": m.explicit, "abridged": m.abridged,
+                    "duration_seconds": item.durationSeconds, "size_bytes": item.sizeBytes, "path": item.path,
+                    "rel_path": item.relPath, "audio_file_count": item.audioFiles.count,
+                    "added_at": Self.timestamp(ms: item.addedAtMs), "updated_at": Self.timestamp(ms: item.updatedAtMs),
+                    "is_missing": item.isMissing, "now": now,
+                ])
+                try deleteFiles.execute(arguments: [item.id])
+                for f in item.audioFiles {
+                    try insertFile.execute(arguments: [
+                        item.id, f.ino, f.index, f.path, f.relPath, f.sizeBytes, f.durationSeconds, f.codec, f.bitrate, f.format,
+                        Self.jsonObject(f.metaTags), JSONText.chapters(f.chapters),
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Marks the library's items that the completed listing of run `runId` did not show.
+    @discardableResult
+    public func markItemsRemoved(libraryId: String, notSeenIn runId: Int64) throws -> Int {
+        let now = ISO8601.now()
+        return try write { db in
+            try db.execute(sql: """
+                UPDATE abs_item SET removed_at = ?
+                WHERE library_id = ? AND removed_at IS NULL AND (last_seen_run IS NULL OR last_seen_run <> ?)
+                """, arguments: [now, libraryId, runId])
+            return db.changesCount
+        }
+    }
+
+    /// Audio files of present items: the files `scan` reads when given no path.
+    public func itemAudioFiles() throws -> [(itemId: String, path: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.item_id, f.path FROM abs_audio_file f JOIN abs_item i ON i.id = f.item_id
+                WHERE i.removed_at IS NULL ORDER BY f.item_id, f.position
+                """).map { ($0[0], $0[1]) }
+        }
+    }
+
+    static func timestamp(ms: Int64) -> String? {
+        ms > 0 ? ISO8601.string(Date(timeIntervalSince1970: Double(ms) / 1000)) : nil
+    }
+
+    static func jsonObject(_ values: [String: String]) -> String {
+        "{" + values.keys.sorted().map { JSONText.string($0) + ":" + JSONText.string(values[$0]!) }.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import MirrorStore
+import Foundation
+import MirrorWorkflows
+
+extension ShelfMirror {
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the resolved settings and where each came from (tokens redacted).",
+            discussion: """
+                Settings come from flags, then the environment, then a .env file in the working folder.
+                Variables: ABS_URL (or AUDIOBOOKSHELF_URL), ABS_TOKEN (or AUDIOBOOKSHELF_API_KEY,
+                AUDIOBOOKSHELF_TOKEN), HARDCOVER_TOKEN, HARDCOVER_URL, SHELFMIRROR_DB,
+                SHELFMIRROR_PATH_MAP ("SERVER=LOCAL;SERVER2=LOCAL2").
+
+                Examples:
+                  shelfmirror config
+                  shelfmirror config --format json
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var server: ServerOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let s = Settings(flags: .init(database: global.db, absURL: server.absURL))
+            func row(_ name: String, _ value: String?, _ source: SettingSource?) -> [MirrorStore.QueryValue] {
+                [.text(name), value.map { .text($0) } ?? .null, .text(source.map { String(describing: $0) } ?? "not set")]
+            }
+            let writer = RowWriter(format: output.format)
+            writer.begin(columns: ["setting", "value", "source"])
+            writer.row(row("database", s.database.value, s.database.source))
+            writer.row(row("abs_url", s.absURL?.value, s.absURL?.source))
+            writer.row(row("abs_token", s.absToken.map { _ in "‹set, redacted›" }, s.absToken?.source))
+            writer.row(row("hardcover_url", s.hardcoverURL.value, s.hardcoverURL.source))
+            writer.row(row("hardcover_token", s.hardcoverToken.map { _ in "‹set, redacted›" }, s.hardcoverToken?.source))
+            writer.row(row("path_map", s.pathMaps.value.isEmpty ? nil : s.pathMaps.value.map(\.description).joined(separator: "; "),
+                           s.pathMaps.value.isEmpty ? nil : s.pathMaps.source))
+            writer.end()
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MirrorCore
+import MirrorRemote
+import MirrorStore
+import MirrorWorkflows
+
+extension ShelfMirror {
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the configuration, the mirror and the servers; say what to fix.",
+            discussion: """
+                Checks, in order: the settings; the mirror file; AudiobookShelf (/status, the token's \
+                user, its update permission, the libraries). Each failure says its cause and the fix. \
+                The exit status is that of the first failure (0 when all is well).
+
+                Examples:
+                  shelfmirror doctor
+                  ABS_URL=http://nas:13378 shelfmirror doctor
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let settings = Settings(flags: .init(database: global.db, absURL: server.absURL))
+            var firstFailure: UserFacingError?
+            func ok(_ text: String) { Console.out("ok    \(text)") }
+            func warn(_ text: String) { Console.out("warn  \(text)") }
+            func fail(_ error: UserFacingError) {
+                Console.out("FAIL  \(error.summary)")
+                if let hint = error.hint { Console.out("      fix: \(hint)") }
+                if firstFailure == nil { firstFailure = error }
+            }
+
+            // The mirror.
+            let path = settings.database.value
+            if FileManager.default.fileExists(atPath: path) {
+                do {
+                    let status = try Mirror.openReadOnly(path: path).status()
+                    ok("mirror \(path) (schema \(status.schemaSteps.last ?? "?"), \(status.files) files)")
+                } catch let error as UserFacingError {
+                    fail(error)
+                }
+            } else {
+                ok("mirror \(path) does not exist yet; scan or sync will create it")
+            }
+
+            // AudiobookShelf.
+            do {
+                let client = try Connections.audiobookshelf(settings)
+                let status = try await client.status()
+                ok("AudiobookShelf \(status.version) answers at \(client.connection.baseURL.absoluteString)")
+                let user = try await client.me()
+                ok("token of \(Settings.origin(settings.absToken!.source)) accepted: user \(user.username) (\(user.type))")
+                if !user.isActive { fail(RemoteError(.forbidden, service: .audiobookshelf, url: "/api/me", tokenSource: nil)) }
+                if user.canUpdate {
+                    ok("the user may update items: push will work")
+                } else {
+                    warn("the user may not update items: sync works, but push will be refused (403). Use an admin's API key, or give the user 'Can Update'.")
+                }
+                if !user.canAccessExplicit {
+                    warn("the user cannot see explicit books: they will be missing from the mirror")
+                }
+                let libraries = try await client.libraries()
+                let books = libraries.filter { $0.mediaType == "book" }
+                ok("\(libraries.count) libraries, \(books.count) of books: \(books.map(\.name).joined(separator: ", "))")
+            } catch let error as UserFacingError {
+                fail(error)
+            }
+            Console.out("info  Hardcover checks arrive with Hardcover sync")
+
+            if let firstFailure { throw ExitCode(ErrorReporter.exitStatus(for: firstFailure.kind)) }
+        }
+    }
+}
