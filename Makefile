@@ -6,7 +6,7 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 .PHONY: help setup build release test sample bench schema fixtures clean
 
 help:
-	@echo "make sample    set up, build, and run shelfmirror on the built-in sample library"
+	@echo "make sample    set up, build, sync the built-in sample library and scan sample audio, then query"
 	@echo "make test      set up, build, and run the tests"
 	@echo "make bench     benchmarks against mutagen, ffprobe and beets (N=1000 files; ARGS=... for more)"
 	@echo "make release   build .build/release/shelfmirror"
@@ -26,18 +26,24 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-# The main job on the built-in sample library (fixtures/audio), in a throw-away mirror.
+# The main job on the built-in sample library, in a throw-away mirror: sync a sample
+# AudiobookShelf (the built-in fake server, 60 books), scan the sample audio files, query.
 sample: release
 	@rm -rf "$(SAMPLE_DIR)" && mkdir -p "$(SAMPLE_DIR)" && cp -r fixtures/audio "$(SAMPLE_DIR)/library"
-	@echo "\$$ shelfmirror scan $(SAMPLE_DIR)/library"
-	@$(BIN_RELEASE) --db "$(SAMPLE_DIR)/mirror.sqlite" scan "$(SAMPLE_DIR)/library"
-	@echo; echo "\$$ shelfmirror status"
-	@$(BIN_RELEASE) --db "$(SAMPLE_DIR)/mirror.sqlite" status
-	@echo; echo "\$$ shelfmirror search stormlight"
-	@$(BIN_RELEASE) --db "$(SAMPLE_DIR)/mirror.sqlite" search stormlight
-	@echo; echo "\$$ shelfmirror query \"SELECT format, title, artist, composer AS narrators, series, series_part FROM file_tags WHERE error IS NULL AND title IS NOT NULL\""
-	@$(BIN_RELEASE) --db "$(SAMPLE_DIR)/mirror.sqlite" query "SELECT format, title, artist, composer AS narrators, series, series_part FROM file_tags WHERE error IS NULL AND title IS NOT NULL"
-	@echo; echo "The mirror is $(SAMPLE_DIR)/mirror.sqlite; try: $(BIN_RELEASE) --db $(SAMPLE_DIR)/mirror.sqlite query \"SELECT * FROM file_tags\""
+	@set -e; B=$(BIN_RELEASE); DB="$(SAMPLE_DIR)/mirror.sqlite"; \
+	$$B fake-abs --items 60 --port 0 > "$(SAMPLE_DIR)/server.env" 2>/dev/null & FAKE=$$!; \
+	trap 'kill $$FAKE 2>/dev/null' EXIT; \
+	for i in $$(seq 50); do [ -s "$(SAMPLE_DIR)/server.env" ] && break; sleep 0.1; done; \
+	set -a; . "$(SAMPLE_DIR)/server.env"; set +a; \
+	echo "\$$ shelfmirror sync            # sample AudiobookShelf at $$ABS_URL"; $$B --db "$$DB" sync; \
+	echo; echo "\$$ shelfmirror scan $(SAMPLE_DIR)/library"; $$B --db "$$DB" scan "$(SAMPLE_DIR)/library"; \
+	echo; echo "\$$ shelfmirror status"; $$B --db "$$DB" status; \
+	echo; echo "\$$ shelfmirror query \"SELECT title, authors, narrators, series FROM items WHERE narrators = '[]' LIMIT 5\""; \
+	$$B --db "$$DB" query "SELECT title, authors, narrators, series FROM items WHERE narrators = '[]' LIMIT 5"; \
+	echo; echo "\$$ shelfmirror search stormlight"; $$B --db "$$DB" search stormlight; \
+	echo; echo "\$$ shelfmirror query \"SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL\""; \
+	$$B --db "$$DB" query "SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL"; \
+	echo; echo "The mirror is $$DB; try: $$B --db $$DB query \"SELECT * FROM items LIMIT 3\""
 
 bench:
 	@bash .ci/setup --bench

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
         valueName: "path"))
     var db: String?
 
-    var settings: Settings { Settings(databaseFlag: db) }
+    var settings: Settings { get throws { try Settings(databaseFlag: db) } }
 }
 
 /// Options of the commands that talk to AudiobookShelf.

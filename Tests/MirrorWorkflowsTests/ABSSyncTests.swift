@@ -113,6 +113,12 @@ struct ABSSyncTests {
             if case .integer(let n) = $0[0] { hits = Int(n) }
         }
         #expect(hits >= 1)
+        let found = try #require(try s.mirror.search(author, limit: 5, highlight: ("[", "]")))
+        #expect(found.contains { $0.kind == "item" && $0.artist?.contains(author) == true && $0.snippet.contains("[") })
+        let status = try s.mirror.status()
+        #expect(status.items == books.count)
+        #expect(status.lastSync?.status == "finished")
+        #expect(status.lastSync?.requests == summary.requests)
     }
 
     @Test func aResyncFetchesExactlyWhatChanged() async throws {
@@ -223,6 +229,26 @@ struct ABSSyncTests {
         await s.state.clearFaults()
         let next = try await s.sync()
         #expect(next.counts.removed == 1)
+    }
+
+    @Test func aServerThatDoesNotAnswerTimesOut() async throws {
+        let s = try await Setup(items: 10)
+        defer { Task { await s.server.stop() } }
+        await s.state.inject(.latency(milliseconds: 1500), on: .libraries, times: 10)
+        var policy = RetryPolicy()
+        policy.timeout = .milliseconds(200)
+        policy.attempts = 2
+        policy.sleep = { _ in }
+        let client = ABSClient(connection: try ABSConnection(url: s.server.baseURL.absoluteString, token: FakeABSState.adminToken),
+                               httpClient: .shared, policy: policy)
+        do {
+            _ = try await ABSSync.run(mirror: s.mirror, client: client)
+            Issue.record("synced")
+        } catch let error as RemoteError {
+            guard case .timeout = error.code else { Issue.record("\(error.code)"); return }
+            #expect(error.kind == .unavailable)
+            #expect(client.requestCount == 3)  // status, then libraries twice
+        }
     }
 
     @Test func aRejectedTokenIsReportedByName() async throws {

@@ -129,15 +129,56 @@ struct SettingsTests {
         try "SHELFMIRROR_DB=/from/dotenv.sqlite\n".write(toFile: folder.file(".env"), atomically: true, encoding: .utf8)
         let env = ["SHELFMIRROR_DB": "/from/env.sqlite", "HOME": "/home/reader"]
 
-        let flag = Settings(databaseFlag: "~/flag.sqlite", environment: env, workingDirectory: folder.path).database
+        let flag = try Settings(databaseFlag: "~/flag.sqlite", environment: env, workingDirectory: folder.path).database
         #expect(flag == Setting(value: "/home/reader/flag.sqlite", source: .flag("--db")))
-        let fromEnv = Settings(databaseFlag: nil, environment: env, workingDirectory: folder.path).database
+        let fromEnv = try Settings(databaseFlag: nil, environment: env, workingDirectory: folder.path).database
         #expect(fromEnv == Setting(value: "/from/env.sqlite", source: .environment("SHELFMIRROR_DB")))
-        let fromDotEnv = Settings(databaseFlag: nil, environment: ["HOME": "/home/reader"], workingDirectory: folder.path).database
+        let fromDotEnv = try Settings(databaseFlag: nil, environment: ["HOME": "/home/reader"], workingDirectory: folder.path).database
         #expect(fromDotEnv == Setting(value: "/from/dotenv.sqlite", source: .dotEnv(path: folder.file(".env"), variable: "SHELFMIRROR_DB")))
-        let byDefault = Settings(databaseFlag: nil, environment: ["HOME": "/home/reader"], workingDirectory: "/nonexistent").database
+        let byDefault = try Settings(databaseFlag: nil, environment: ["HOME": "/home/reader"], workingDirectory: "/nonexistent").database
         #expect(byDefault == Setting(value: "/home/reader/.local/share/shelfmirror/mirror.sqlite", source: .defaultValue))
-        let xdg = Settings(databaseFlag: nil, environment: ["HOME": "/h", "XDG_DATA_HOME": "/xdg"], workingDirectory: "/nonexistent").database
+        let xdg = try Settings(databaseFlag: nil, environment: ["HOME": "/h", "XDG_DATA_HOME": "/xdg"], workingDirectory: "/nonexistent").database
         #expect(xdg.value == "/xdg/shelfmirror/mirror.sqlite")
+    }
+
+    @Test func theConfigFileComesLast() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("config/shelfmirror"), withIntermediateDirectories: true)
+        try """
+            abs_url = "http://from-config:13378"
+            abs_token = "config-token"
+            path_map = ["/audiobooks=/mnt/a", "/other=/mnt/b"]
+            """.write(toFile: folder.file("config/shelfmirror/config.toml"), atomically: true, encoding: .utf8)
+        let env = ["HOME": "/home/reader", "XDG_CONFIG_HOME": folder.file("config")]
+
+        let fromConfig = try Settings(flags: .init(), environment: env, workingDirectory: "/nonexistent")
+        #expect(fromConfig.absURL?.value == "http://from-config:13378")
+        #expect(fromConfig.absURL?.source == .configFile(path: folder.file("config/shelfmirror/config.toml"), key: "abs_url"))
+        #expect(fromConfig.absToken?.value == Secret("config-token"))
+        #expect(fromConfig.pathMaps.value == [PathMap(server: "/audiobooks", local: "/mnt/a"), PathMap(server: "/other", local: "/mnt/b")])
+
+        // The environment (and its aliases) beat the file; a flag beats both.
+        var withEnv = env
+        withEnv["AUDIOBOOKSHELF_URL"] = "http://from-env:13378"
+        withEnv["AUDIOBOOKSHELF_API_KEY"] = "env-key"
+        let overridden = try Settings(flags: .init(), environment: withEnv, workingDirectory: "/nonexistent")
+        #expect(overridden.absURL == Setting(value: "http://from-env:13378", source: .environment("AUDIOBOOKSHELF_URL")))
+        #expect(overridden.absToken?.source == .environment("AUDIOBOOKSHELF_API_KEY"))
+        #expect(String(describing: overridden.absToken!.value) == "‹redacted›")
+        let flagged = try Settings(flags: .init(absURL: "http://flag:1"), environment: withEnv, workingDirectory: "/nonexistent")
+        #expect(flagged.absURL?.source == .flag("--abs-url"))
+    }
+
+    @Test func aConfigFileWithAMistakeIsRefused() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("shelfmirror"), withIntermediateDirectories: true)
+        try "abs_url = \"http://x\"\nabs_tokn = \"typo\"\n".write(toFile: folder.file("shelfmirror/config.toml"), atomically: true, encoding: .utf8)
+        do {
+            _ = try Settings(flags: .init(), environment: ["XDG_CONFIG_HOME": folder.path, "HOME": "/h"], workingDirectory: "/nonexistent")
+            Issue.record("accepted")
+        } catch let error as ConfigFile.ParseError {
+            #expect(error.line == 2)
+            #expect(error.reason.contains("unknown key abs_tokn"))
+        }
     }
 }

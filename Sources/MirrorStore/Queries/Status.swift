@@ -26,6 +26,20 @@ public struct MirrorStatus: Sendable, Equatable {
     public var formats: [FormatCount]
     public var totalDurationSeconds: Double
     public var lastScan: LastScan?
+    public var items: Int = 0
+    public var itemsRemoved: Int = 0
+    public var libraries: [String] = []
+    public var lastSync: LastSync?
+
+    public struct LastSync: Sendable, Equatable {
+        public var startedAt: String
+        public var finishedAt: String?
+        public var status: String
+        public var listed: Int
+        public var fetched: Int
+        public var requests: Int
+        public var error: String?
+    }
 }
 
 extension Mirror {
@@ -49,7 +63,15 @@ extension Mirror {
                 MirrorStatus.LastScan(startedAt: $0["started_at"], finishedAt: $0["finished_at"], status: $0["status"],
                                       roots: $0["roots"], seen: $0["files_seen"], errors: $0["files_errors"])
             }
-            return MirrorStatus(
+            let items = try Row.fetchOne(db, sql: "SELECT count(*) FILTER (WHERE NOT removed) AS n, count(*) FILTER (WHERE removed) AS r FROM items")!
+            let libraries = try String.fetchAll(db, sql: "SELECT name FROM abs_library WHERE media_type = 'book' ORDER BY name")
+            let lastSync = try Row.fetchOne(db, sql: """
+                SELECT started_at, finished_at, status, items_listed, items_fetched, requests, error FROM sync_runs ORDER BY id DESC LIMIT 1
+                """).map {
+                MirrorStatus.LastSync(startedAt: $0["started_at"], finishedAt: $0["finished_at"], status: $0["status"],
+                                      listed: $0["items_listed"], fetched: $0["items_fetched"], requests: $0["requests"], error: $0["error"])
+            }
+            var status = MirrorStatus(
                 path: path,
                 schemaSteps: try Migrations.migrator.appliedMigrations(db),
                 files: counts["files"] - (counts["removed"] as Int),
@@ -59,6 +81,11 @@ extension Mirror {
                 formats: formats,
                 totalDurationSeconds: counts["seconds"],
                 lastScan: last)
+            status.items = items["n"]
+            status.itemsRemoved = items["r"]
+            status.libraries = libraries
+            status.lastSync = lastSync
+            return status
         }
     }
 }

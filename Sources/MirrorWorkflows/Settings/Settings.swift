@@ -98,25 +98,54 @@ public struct Settings: Sendable {
         }
     }
 
+    /// The keys config.toml may hold, each standing for the first variable of a setting.
+    public static let configKeys: [String: [String]] = [
+        "db": databaseVariables, "abs_url": absURLVariables, "abs_token": absTokenVariables,
+        "hardcover_url": hardcoverURLVariables, "hardcover_token": hardcoverTokenVariables, "path_map": pathMapVariables,
+    ]
+
+    /// `$XDG_CONFIG_HOME/shelfmirror/config.toml`, or `~/.config/shelfmirror/config.toml`.
+    public static func defaultConfigPath(_ environment: [String: String]) -> String {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
+        return (base as NSString).appendingPathComponent("shelfmirror/config.toml")
+    }
+
     public init(
         databaseFlag: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String = FileManager.default.currentDirectoryPath
-    ) {
-        self.init(flags: Flags(database: databaseFlag), environment: environment, workingDirectory: workingDirectory)
+    ) throws {
+        try self.init(flags: Flags(database: databaseFlag), environment: environment, workingDirectory: workingDirectory)
     }
 
     public init(
         flags: Flags,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String = FileManager.default.currentDirectoryPath
-    ) {
+    ) throws {
         let dotEnvPath = (workingDirectory as NSString).appendingPathComponent(".env")
         let dotEnv = (try? String(contentsOfFile: dotEnvPath, encoding: .utf8)).map(DotEnv.parse) ?? [:]
+        let configPath = environment["SHELFMIRROR_CONFIG"] ?? Self.defaultConfigPath(environment)
+        var config: [String: ConfigFile.Value] = [:]
+        if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
+            config = try ConfigFile.parse(text, path: configPath)
+            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil }) {
+                throw ConfigFile.ParseError(path: configPath, line: Self.line(of: unknown, in: text),
+                                            reason: "unknown key \(unknown) (known: \(Self.configKeys.keys.sorted().joined(separator: ", ")))")
+            }
+        }
 
         func lookup(_ variables: [String]) -> (String, SettingSource)? {
             for v in variables { if let value = environment[v], !value.isEmpty { return (value, .environment(v)) } }
             for v in variables { if let value = dotEnv[v], !value.isEmpty { return (value, .dotEnv(path: dotEnvPath, variable: v)) } }
+            if let key = Self.configKeys.first(where: { $0.value == variables })?.key, let value = config[key] {
+                switch value {
+                case .string(let text) where !text.isEmpty: return (text, .configFile(path: configPath, key: key))
+                case .strings(let list) where !list.isEmpty: return (list.joined(separator: ";"), .configFile(path: configPath, key: key))
+                default: return nil
+                }
+            }
             return nil
         }
 
@@ -156,6 +185,15 @@ public struct Settings: Sendable {
         case .configFile(_, let key): key + " (config.toml)"
         case .defaultValue: "the default"
         }
+    }
+
+    private static func line(of key: String, in text: String) -> Int {
+        let name = key.split(separator: ".").last.map(String.init) ?? key
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.trimmingCharacters(in: .whitespaces).hasPrefix(name) {
+            return i + 1
+        }
+        return 1
     }
 
     /// `$XDG_DATA_HOME/shelfmirror/mirror.sqlite`, or `~/.local/share/shelfmirror/mirror.sqlite`.

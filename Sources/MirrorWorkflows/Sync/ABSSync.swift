@@ -10,6 +10,8 @@ public struct SyncOptions: Sendable {
     public var full = false
     public var pageSize = 500
     public var chunkSize = 100
+    /// batch/get requests in flight at once: the next chunk downloads while one is stored.
+    public var concurrentFetches = 2
 
     public init(library: String? = nil, full: Bool = false) {
         self.library = library
@@ -90,11 +92,23 @@ public enum ABSSync {
         var page = 0
         var total = 0
         var fetched = 0
+        // Chunks being downloaded (and decoded) while earlier ones are stored, in order.
+        var inFlight: [(fingerprints: [String: String], task: Task<[LibraryItem], Error>)] = []
+        defer { for flight in inFlight { flight.task.cancel() } }
+
+        func storeOldest() async throws {
+            let flight = inFlight.removeFirst()
+            let items = try await flight.task.value
+            try mirror.saveItems(items, fingerprints: flight.fingerprints)
+            fetched += items.count
+            progress(SyncProgress(library: library.name, listed: seen.count, total: total, fetched: fetched, requests: client.requestCount))
+        }
 
         func fetch(_ chunk: [(id: String, fingerprint: String)]) async throws {
-            let items = try await client.batchGet(ids: chunk.map(\.id))
-            try mirror.saveItems(items, fingerprints: Dictionary(chunk.map { ($0.id, $0.fingerprint) }, uniquingKeysWith: { a, _ in a }))
-            fetched += items.count
+            let ids = chunk.map(\.id)
+            let task = Task { try await client.batchGet(ids: ids) }
+            inFlight.append((Dictionary(chunk.map { ($0.id, $0.fingerprint) }, uniquingKeysWith: { a, _ in a }), task))
+            while inFlight.count >= max(1, options.concurrentFetches) { try await storeOldest() }
         }
 
         while true {
@@ -115,13 +129,13 @@ public enum ABSSync {
             while pending.count >= options.chunkSize {
                 try await fetch(Array(pending.prefix(options.chunkSize)))
                 pending.removeFirst(options.chunkSize)
-                progress(SyncProgress(library: library.name, listed: seen.count, total: total, fetched: fetched, requests: client.requestCount))
             }
             page += 1
             progress(SyncProgress(library: library.name, listed: seen.count, total: total, fetched: fetched, requests: client.requestCount))
             if entries.count < options.pageSize || seen.count >= total { break }
         }
         if !pending.isEmpty { try await fetch(pending) }
+        while !inFlight.isEmpty { try await storeOldest() }
         counts.fetched += fetched
         // Only a complete listing can say an item is gone.
         if seen.count >= total {

@@ -8,10 +8,16 @@ extension ShelfMirror {
         static let configuration = CommandConfiguration(
             abstract: "Show the resolved settings and where each came from (tokens redacted).",
             discussion: """
-                Settings come from flags, then the environment, then a .env file in the working folder.
-                Variables: ABS_URL (or AUDIOBOOKSHELF_URL), ABS_TOKEN (or AUDIOBOOKSHELF_API_KEY,
-                AUDIOBOOKSHELF_TOKEN), HARDCOVER_TOKEN, HARDCOVER_URL, SHELFMIRROR_DB,
-                SHELFMIRROR_PATH_MAP ("SERVER=LOCAL;SERVER2=LOCAL2").
+                Settings come from flags, then the environment, then a .env file in the working folder,
+                then $XDG_CONFIG_HOME/shelfmirror/config.toml (~/.config/shelfmirror/config.toml; or
+                $SHELFMIRROR_CONFIG). Variables: ABS_URL (or AUDIOBOOKSHELF_URL), ABS_TOKEN (or
+                AUDIOBOOKSHELF_API_KEY, AUDIOBOOKSHELF_TOKEN), HARDCOVER_TOKEN, HARDCOVER_URL,
+                SHELFMIRROR_DB, SHELFMIRROR_PATH_MAP ("SERVER=LOCAL;SERVER2=LOCAL2").
+
+                config.toml keys: db, abs_url, abs_token, hardcover_url, hardcover_token, and
+                path_map (a list), e.g.
+                  abs_url = "http://nas:13378"
+                  path_map = ["/audiobooks=/mnt/nas/audiobooks"]
 
                 Examples:
                   shelfmirror config
@@ -23,7 +29,7 @@ extension ShelfMirror {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let s = Settings(flags: .init(database: global.db, absURL: server.absURL))
+            let s = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             func row(_ name: String, _ value: String?, _ source: SettingSource?) -> [MirrorStore.QueryValue] {
                 [.text(name), value.map { .text($0) } ?? .null, .text(source.map { String(describing: $0) } ?? "not set")]
             }

@@ -23,7 +23,7 @@ extension ShelfMirror {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let settings = Settings(flags: .init(database: global.db, absURL: server.absURL))
+            let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             var firstFailure: UserFacingError?
             func ok(_ text: String) { Console.out("ok    \(text)") }
             func warn(_ text: String) { Console.out("warn  \(text)") }

@@ -40,7 +40,7 @@ extension ShelfMirror {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw UsageError(summary: "the SQL is empty", hint: "Example: shelfmirror query \"SELECT * FROM file_tags LIMIT 5\"")
             }
-            let mirror = try Mirror.openReadOnly(path: global.settings.database.value)
+            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
             let writer = RowWriter(format: output.format)
             var started = false
             try mirror.query(text, timeout: timeout, columns: {

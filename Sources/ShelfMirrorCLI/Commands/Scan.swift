@@ -54,7 +54,7 @@ extension ShelfMirror {
         }
 
         func run() throws {
-            let settings = Settings(flags: .init(database: global.db, pathMaps: pathMaps))
+            let settings = try Settings(flags: .init(database: global.db, pathMaps: pathMaps))
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let bar = ProgressLine(label: "Reading")
             let options = ScanOptions(full: full, jobs: jobs)

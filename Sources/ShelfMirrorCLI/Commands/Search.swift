@@ -7,9 +7,11 @@ extension ShelfMirror {
         static let configuration = CommandConfiguration(
             abstract: "Full-text search over the mirror, best matches first.",
             discussion: """
-                Every word must match (as a word prefix) in a title, album, artist, album artist, \
-                composer, series, genre or path; accents and case are ignored. Results are ranked \
-                (BM25, titles weigh most) and show a snippet with the matched words marked.
+                Searches the mirrored items (title, subtitle, authors, narrators, series, description, \
+                tags) and the tags of scanned files (title, album, artist, album artist, composer, \
+                series, genre, path). Every word must match as a word prefix; accents and case are \
+                ignored. Results are ranked (BM25, titles weigh most) and show a snippet with the \
+                matched words marked. For items, "album" holds the series and "artist" the authors.
 
                 Examples:
                   shelfmirror search sanderson
@@ -32,7 +34,7 @@ extension ShelfMirror {
         }
 
         func run() throws {
-            let mirror = try Mirror.openReadOnly(path: global.settings.database.value)
+            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
             let terminal = Terminal.current
             let marks = output.format == .table && terminal.color ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
             let text = words.joined(separator: " ")

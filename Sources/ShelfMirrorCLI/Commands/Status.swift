@@ -16,7 +16,7 @@ extension ShelfMirror {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let path = global.settings.database.value
+            let path = try global.settings.database.value
             let mirror = try Mirror.openReadOnly(path: path)
             let s = try mirror.status()
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -24,10 +24,18 @@ extension ShelfMirror {
             let lastScan = s.lastScan.map {
                 "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.seen) files, \($0.errors) unreadable)"
             } ?? "never"
+            let lastSync = s.lastSync.map {
+                "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.listed) listed, \($0.fetched) fetched, \($0.requests) requests)"
+                    + ($0.error.map { "; \($0)" } ?? "")
+            } ?? "never"
             let rows: [(String, String)] = [
                 ("mirror", path),
                 ("size_bytes", String(size)),
                 ("schema", s.schemaSteps.joined(separator: ", ")),
+                ("libraries", s.libraries.isEmpty ? "none" : s.libraries.joined(separator: ", ")),
+                ("items", String(s.items)),
+                ("items_removed", String(s.itemsRemoved)),
+                ("last_sync", lastSync),
                 ("files", String(s.files)),
                 ("files_unreadable", String(s.filesWithErrors)),
                 ("files_removed", String(s.filesRemoved)),

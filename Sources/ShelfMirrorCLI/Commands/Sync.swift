@@ -41,7 +41,7 @@ extension ShelfMirror {
             if only == .hardcover {
                 throw UsageError(summary: "Hardcover sync is not available in this version yet", hint: "Run `shelfmirror sync --only abs`.")
             }
-            let settings = Settings(flags: .init(database: global.db, absURL: server.absURL))
+            let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let client = try Connections.audiobookshelf(settings)
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let bar = ProgressLine(label: "Syncing")
