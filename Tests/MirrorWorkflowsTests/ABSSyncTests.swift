@@ -170,12 +170,13 @@ struct ABSSyncTests {
         await s.state.inject(.connectionReset, on: .batchGet)
         await s.state.inject(.status(429, retryAfter: 1), on: .libraries)
         await s.state.inject(.latency(milliseconds: 50), on: .status)
+        await s.state.inject(.truncatedBody, on: .batchGet)
         let summary = try await s.sync()
         #expect(summary.counts.fetched == 300)
         let waits = s.waits.all
         #expect(waits.contains(.seconds(2)))  // Retry-After honoured
         #expect(waits.contains(.seconds(1)))
-        #expect(waits.count == 4)
+        #expect(waits.count == 5)
         #expect(try Self.mirrored(s.mirror).count == 300)
     }
 
@@ -194,6 +195,7 @@ struct ABSSyncTests {
         PermanentFault(name: "malformed JSON", fault: .malformedJSON, route: .batchGet, code: .badResponse("not valid JSON (truncated or damaged)")),
         PermanentFault(name: "empty body", fault: .emptyBody, route: .libraryItems, code: .badResponse("the body is empty")),
         PermanentFault(name: "connection reset", fault: .connectionReset, route: .batchGet, code: .connectionClosed),
+        PermanentFault(name: "truncated body", fault: .truncatedBody, route: .libraryItems, code: .truncatedAnswer),
         PermanentFault(name: "403", fault: .status(403), route: .batchGet, code: .forbidden),
         PermanentFault(name: "429 for long", fault: .status(429, retryAfter: 3600), route: .libraryItems, code: .rateLimited(retryAfterSeconds: 3600)),
     ]

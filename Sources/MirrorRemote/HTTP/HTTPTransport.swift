@@ -109,7 +109,7 @@ public final class HTTPTransport: Sendable {
 
     private static func isTransient(_ code: RemoteError.Code) -> Bool {
         switch code {
-        case .connectionClosed, .timeout, .connectionRefused, .unreachable: true
+        case .connectionClosed, .truncatedAnswer, .timeout, .connectionRefused, .unreachable: true
         default: false
         }
     }
@@ -145,6 +145,7 @@ public final class HTTPTransport: Sendable {
             if [.remoteConnectionClosed, .cancelled].contains(http) { return .connectionClosed }
             if [.invalidURL, .emptyHost, .emptyScheme].contains(http) { return .unreachable("invalid address") }
         }
+        if error is HTTPParserError { return .truncatedAnswer }
         if let io = error as? IOError {
             if io.errnoCode == ECONNREFUSED { return .connectionRefused }
             if io.errnoCode == ECONNRESET || io.errnoCode == EPIPE { return .connectionClosed }

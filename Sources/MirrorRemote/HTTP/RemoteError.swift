@@ -21,6 +21,8 @@ public struct RemoteError: UserFacingError, Equatable {
         case tlsFailure(String)
         case timeout(seconds: Double)
         case connectionClosed
+        /// The body ended before its declared length (a dropped or cut connection).
+        case truncatedAnswer
         case bodyTooLarge(limit: Int)
     }
 
@@ -55,7 +57,8 @@ public struct RemoteError: UserFacingError, Equatable {
         case .rateLimited: .rateLimited
         case .notFound, .htmlPage: .configuration
         case .badResponse, .bodyTooLarge: .badData
-        case .serverError, .unexpectedStatus, .connectionRefused, .unreachable, .tlsFailure, .timeout, .connectionClosed: .unavailable
+        case .serverError, .unexpectedStatus, .connectionRefused, .unreachable, .tlsFailure, .timeout, .connectionClosed,
+             .truncatedAnswer: .unavailable
         }
     }
 
@@ -94,6 +97,8 @@ public struct RemoteError: UserFacingError, Equatable {
             return "\(s) did not answer \(request) within \(Int(seconds)) s"
         case .connectionClosed:
             return "\(s) closed the connection without answering \(request)"
+        case .truncatedAnswer:
+            return "\(s)'s answer to \(request) was cut short"
         case .bodyTooLarge(let limit):
             return "\(s)'s answer to \(request) is larger than \(limit / (1 << 20)) MiB"
         }
@@ -120,7 +125,7 @@ public struct RemoteError: UserFacingError, Equatable {
             return "Is \(service.urlVariable) the right server? If it is, this is worth a bug report."
         case .rateLimited:
             return "Try again later; shelfmirror resumes where it stopped."
-        case .serverError, .connectionClosed, .unexpectedStatus:
+        case .serverError, .connectionClosed, .truncatedAnswer, .unexpectedStatus:
             return "The server may be restarting or overloaded; try again in a minute. Nothing was lost."
         case .connectionRefused, .unreachable:
             return "Is \(service.rawValue) running, and is \(service.urlVariable) right (host, port, http or https)?"
