@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // TagLib's headers and link flags, through pkg-config.
@@ -34,12 +37,17 @@ let package = Package(
         .target(name: "MirrorRemote", dependencies: [
             "MirrorCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote"]),
         // Faithful fake AudiobookShelf (and later Hardcover) servers, for tests, benchmarks and demo.
         .target(name: "MirrorFakes", dependencies: [
             "MirrorCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "ShelfMirrorCLI", dependencies: [
             "MirrorWorkflows",
@@ -57,6 +65,8 @@ let package = Package(
         .testTarget(name: "MirrorFakesTests", dependencies: [
             "MirrorFakes", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows", "MirrorFakes", "TestSupport"]),
         .testTarget(name: "ShelfMirrorCLITests", dependencies: [

@@ -1,10 +1,50 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a run of the built `shelfmirror` binary printed and returned.
 public struct RunResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+}
+
+/// A child process started with posix_spawn. (Foundation's Process.run() crashed now and then
+/// in memcpy while the tests ran in parallel; spawning directly avoids it.)
+public final class Child: @unchecked Sendable {
+    public enum Termination: Equatable { case exit, uncaughtSignal }
+
+    public let processIdentifier: pid_t
+    private let lock = NSLock()
+    private var waitStatus: Int32?
+
+    init(pid: pid_t) { processIdentifier = pid }
+
+    public var isRunning: Bool {
+        lock.withLock {
+            guard waitStatus == nil else { return false }
+            var status: Int32 = 0
+            if waitpid(processIdentifier, &status, WNOHANG) == processIdentifier { waitStatus = status }
+            return waitStatus == nil
+        }
+    }
+
+    public func waitUntilExit() {
+        lock.withLock {
+            guard waitStatus == nil else { return }
+            var status: Int32 = 0
+            while waitpid(processIdentifier, &status, 0) < 0 && errno == EINTR {}
+            waitStatus = status
+        }
+    }
+
+    private var status: Int32 { waitUntilExit(); return lock.withLock { waitStatus ?? 0 } }
+    private var signalled: Bool { (status & 0x7f) != 0 && (status & 0x7f) != 0x7f }
+
+    public var terminationReason: Termination { signalled ? .uncaughtSignal : .exit }
+    /// The exit status, or the signal number when killed.
+    public var terminationStatus: Int32 { signalled ? status & 0x7f : (status >> 8) & 0xff }
 }
 
 public enum Binary {
@@ -15,36 +55,58 @@ public enum Binary {
         return Fixtures.root.appendingPathComponent(".build/debug/shelfmirror")
     }()
 
-    /// Starts the binary; the caller waits for it.
-    public static func start(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+    /// Starts the binary with standard input from /dev/null; the caller waits for it.
+    /// Pipes are made close-on-exec and spawned under one lock, so no other child started by
+    /// the tests inherits (and holds open) another's pipe.
+    private static let spawnLock = NSLock()
+
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Child, FileHandle, FileHandle) {
+        try spawnLock.withLock { try spawn(arguments, environment: environment) }
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> (Child, FileHandle, FileHandle) {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "SHELFMIRROR_DB")
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, out, err)
+
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([url.path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, url.path, &actions, nil, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard result == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL)
+        }
+        return (Child(pid: pid), FileHandle(fileDescriptor: outPipe[0], closeOnDealloc: true),
+                FileHandle(fileDescriptor: errPipe[0], closeOnDealloc: true))
     }
 
     /// Runs the binary to the end.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> RunResult {
-        let (process, out, err) = try start(arguments, environment: environment, directory: directory)
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        let (child, out, err) = try start(arguments, environment: environment)
         // Read both pipes to the end before waiting, so a full pipe cannot block the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async(group: group) { errData = err.readDataToEndOfFile() }
+        let outData = out.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
-        return RunResult(status: process.terminationStatus,
+        child.waitUntilExit()
+        return RunResult(status: child.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -209,7 +209,10 @@ struct FakeABSGenerator: Sendable {
         var paragraphs: [String] = []
         for p in 0..<rng.int(in: 1...3) {
             var sentences: [String] = []
-            for _ in 0..<rng.int(in: 1...3) { sentences.append(rng.pick(Names.sentences)) }
+            for _ in 0..<rng.int(in: 1...3) {
+                let sentence = rng.pick(Names.sentences)
+                if !sentences.contains(sentence) { sentences.append(sentence) }
+            }
             var text = sentences.joined(separator: " ")
             if p == 0, rng.chance(0.3) { text = "<i>\(title.replacingAmpersands())</i> is a story of loss &amp; wonder. " + text }
             if rng.chance(0.15) { text = "<b>" + text + "</b>" }

@@ -1,5 +1,3 @@
-import Foundation
-
 // The values a fake AudiobookShelf server holds, in ABS terms. They are plain data: the wire
 // shapes (FakeABSWire*.swift) are derived from them on every read, as the real server derives
 // its JSON from database rows.
@@ -276,6 +274,9 @@ extension FakeABSItem {
         }
         return result
     }
+
+    /// chapters.count, without building them.
+    public var chapterCount: Int { audioFiles.reduce(0) { $0 + max(1, $1.chapters.count) } }
 
     var mtimeMs: Int64 { audioFiles.map(\.mtimeMs).max() ?? addedAt }
     var birthtimeMs: Int64 { (audioFiles.map(\.mtimeMs).min() ?? addedAt) - 40_000 }

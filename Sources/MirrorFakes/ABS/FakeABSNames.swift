@@ -40,7 +40,7 @@ enum Names {
     ]
     static let places = ["Avalon", "Kestrel Bay", "Vireo", "Marrow", "the North", "Ashdown", "Lisbon", "Kyoto",
                          "Prague", "the Deep", "Ys", "Córdoba", "Tromsø", "Zürich"]
-    static let collections = ["Chronicles", "Saga", "Cycle", "Trilogy", "Archive", "Sequence", "Quartet", "Series"]
+    static let collections = ["Chronicles", "Saga", "Cycle", "Trilogy", "Sequence", "Quartet", "Series", "Books"]
     static let subtitles = ["A Novel", "A Thriller", "A Memoir", "A Mystery", "Stories", "A Love Story",
                             "An Epic Fantasy", "A Journey"]
     static let publishers = ["Macmillan Audio", "Penguin Random House Audio", "Brilliance Audio", "HarperAudio",

@@ -38,45 +38,49 @@ extension FakeABSState {
     }
 
     private func answer(_ call: FakeCall, user: inout FakeABSUser?) -> FakeReply {
+        let body: JSONValue
         switch call.body {
         case .malformed: return .expressError(400, "Bad Request")
         case .tooLarge: return .expressError(413, "Payload Too Large")
-        case .json: break
+        case .json(let json): body = json
         }
-        if call.isAPI {
-            guard let authenticated = self.user(token: call.token) else { return .unauthorized }
-            user = authenticated
+        guard call.isAPI else {
+            switch call.route {
+            case .status:
+                return .json(WireStatus(app: "audiobookshelf", serverVersion: serverVersion, isInit: true,
+                                        language: "en-us", authMethods: ["local"]), encoder: encoder)
+            case .health:
+                return call.path.lowercased().hasPrefix("/ping")
+                    ? .json(WirePing(success: true), encoder: encoder) : .sendStatus(200)
+            default:
+                return .cannot(call.method, call.requestedPath)
+            }
         }
-        guard case .json(let body) = call.body else { return .expressError(400, "Bad Request") }
+        // Under /api authentication comes first, even for paths no route takes.
+        guard let authenticated = self.user(token: call.token) else { return .unauthorized }
+        user = authenticated
         switch call.route {
-        case .status:
-            return .json(WireStatus(app: "audiobookshelf", serverVersion: serverVersion, isInit: true,
-                                    language: "en-us", authMethods: ["local"]), encoder: encoder)
-        case .health:
-            return call.path.lowercased().hasPrefix("/ping")
-                ? .json(WirePing(success: true), encoder: encoder) : .sendStatus(200)
         case .me:
-            return .json(user!.wireMe(createdAt: 1_577_836_800_000), encoder: encoder)
+            return .json(authenticated.wireMe(createdAt: 1_577_836_800_000), encoder: encoder)
         case .libraries:
             guard let id = call.parameter else {
                 return .json(WireLibraries(libraries: libraries.enumerated().map { n, library in
-                    library.wire(displayOrder: n + 1, lastUpdate: lastWrite, scanVersion: serverVersion)
+                    library.wire(displayOrder: n + 1, scanVersion: serverVersion)
                 }), encoder: encoder)
             }
             guard let n = libraries.firstIndex(where: { $0.id == id }) else { return .send(404, "Library not found") }
-            return .json(libraries[n].wire(displayOrder: n + 1, lastUpdate: lastWrite, scanVersion: serverVersion),
-                         encoder: encoder)
+            return .json(libraries[n].wire(displayOrder: n + 1, scanVersion: serverVersion), encoder: encoder)
         case .libraryItems:
-            return listItems(call, user: user!)
+            return listItems(call, user: authenticated)
         case .batchGet:
-            return batchGet(body, user: user!)
+            return batchGet(body, user: authenticated)
         case .item:
-            return getItem(call, user: user!)
+            return getItem(call, user: authenticated)
         case .patchMedia:
-            return patchMedia(call.parameter ?? "", body: body, user: user!)
+            return patchMedia(call.parameter ?? "", body: body, user: authenticated)
         case .batchUpdate:
-            return batchUpdate(body, user: user!)
-        case .any, .unknown:
+            return batchUpdate(body, user: authenticated)
+        case .any, .status, .health, .unknown:
             return .cannot(call.method, call.requestedPath)
         }
     }

@@ -16,8 +16,6 @@ public actor FakeABSState {
     var crashedUntil: ContinuousClock.Instant?
     var crashDowntime: Duration = .milliseconds(250)
     var crashes = 0
-    /// When the last write happened (a library's lastUpdate).
-    var lastWrite: Int64 = 1_577_836_800_000
     /// Ids for authors and series the PATCH route creates.
     var idSource: SplitMix64
     var randomSource = SplitMix64(seed: 0x5EED)
@@ -139,8 +137,9 @@ public actor FakeABSState {
         itemsChanged([item.id])
     }
 
-    /// A new realistic book for the first book library, not yet added: authors and series come
-    /// from the library (under their current names), addedAt is now.
+    /// A new realistic book for the first book library, not yet added, the same for the same
+    /// index. In a generated state its authors and series are the library's (under their current
+    /// names); addedAt is now (later than every item's).
     public func makeItem(index: Int) -> FakeABSItem {
         let library = libraries.first { $0.mediaType == "book" }
             ?? FakeABSLibrary(id: "lib-books", name: "Audiobooks", mediaType: "book", folderPath: "/audiobooks")
@@ -208,7 +207,6 @@ public actor FakeABSState {
             expandedCache[id] = nil
         }
         orderCache.removeAll()
-        lastWrite = Self.nowMs()
     }
 
     func library(id: String) -> FakeABSLibrary? { libraries.first { $0.id == id } }

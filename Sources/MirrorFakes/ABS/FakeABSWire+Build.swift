@@ -3,6 +3,8 @@
 
 extension FakeABSItem {
     private var wireTitle: String? { title.isEmpty ? nil : title }
+    /// getTitlePrefixAtEnd(null) is null.
+    private var wireTitleIgnorePrefix: String? { title.isEmpty ? nil : titleIgnorePrefix }
 
     private var fileLanguage: String? {
         switch language?.lowercased() {
@@ -85,7 +87,7 @@ extension FakeABSItem {
         WirePodcastMetadata(title: wireTitle, author: authors.first?.name, description: description, releaseDate: publishedDate,
                             genres: genres, feedUrl: "https://feeds.example.com/\(mediaId.prefix(8)).xml", imageUrl: nil,
                             itunesPageUrl: nil, itunesId: nil, itunesArtistId: nil, explicit: explicit, language: language,
-                            type: "episodic", titleIgnorePrefix: withPrefix ? titleIgnorePrefix : nil)
+                            type: "episodic", titleIgnorePrefix: withPrefix ? wireTitleIgnorePrefix : nil)
     }
 
     private var episodes: [WirePodcastEpisode] {
@@ -118,13 +120,13 @@ extension FakeABSItem {
             media = .book(WireBookMediaMinified(
                 id: mediaId,
                 metadata: WireBookMetadataMinified(
-                    title: wireTitle, titleIgnorePrefix: titleIgnorePrefix, subtitle: subtitle,
+                    title: wireTitle, titleIgnorePrefix: wireTitleIgnorePrefix, subtitle: subtitle,
                     authorName: authorName, authorNameLF: authorNameLF, narratorName: narratorName,
                     seriesName: seriesName, genres: genres, publishedYear: publishedYear, publishedDate: publishedDate,
                     publisher: publisher, description: description, isbn: isbn, asin: asin, language: language,
                     explicit: explicit, abridged: abridged),
                 coverPath: coverPath, tags: tags, numTracks: audioFiles.count, numAudioFiles: audioFiles.count,
-                numChapters: chapters.count, duration: duration, size: mediaSize))
+                numChapters: chapterCount, duration: duration, size: mediaSize))
         }
         return WireLibraryItemMinified(
             id: id, ino: ino, oldLibraryItemId: nil, libraryId: libraryId, folderId: folderId, path: path,
@@ -167,7 +169,7 @@ extension FakeABSItem {
                     title: wireTitle, subtitle: subtitle, authors: wireAuthors, narrators: narrators, series: wireSeries,
                     genres: genres, publishedYear: publishedYear, publishedDate: publishedDate, publisher: publisher,
                     description: description, isbn: isbn, asin: asin, language: language,
-                    explicit: explicit, abridged: abridged, titleIgnorePrefix: titleIgnorePrefix,
+                    explicit: explicit, abridged: abridged, titleIgnorePrefix: wireTitleIgnorePrefix,
                     authorName: authorName, authorNameLF: authorNameLF, narratorName: narratorName,
                     seriesName: seriesName,
                     descriptionPlain: description.flatMap { $0.isEmpty ? nil : HTMLSanitiser.stripAllTags($0) }),
@@ -198,7 +200,7 @@ extension FakeABSUser {
 }
 
 extension FakeABSLibrary {
-    func wire(displayOrder: Int, lastUpdate: Int64, scanVersion: String) -> WireLibrary {
+    func wire(displayOrder: Int, scanVersion: String) -> WireLibrary {
         let isPodcast = mediaType == "podcast"
         let settings = WireLibrarySettings(
             coverAspectRatio: 1, disableWatcher: false, autoScanCronExpression: nil,
@@ -213,6 +215,6 @@ extension FakeABSLibrary {
             folders: [WireFolder(id: folderId, fullPath: folderPath, libraryId: id, addedAt: createdAt)],
             displayOrder: displayOrder, icon: isPodcast ? "podcast" : "database", mediaType: mediaType,
             provider: isPodcast ? "itunes" : "audible", settings: settings,
-            lastScan: createdAt + 3_600_000, lastScanVersion: scanVersion, createdAt: createdAt, lastUpdate: lastUpdate)
+            lastScan: createdAt + 3_600_000, lastScanVersion: scanVersion, createdAt: createdAt, lastUpdate: createdAt + 3_600_000)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 // The JSON shapes of AudiobookShelf 2.36, as Codable structs. Property order follows the
 // server's key order. `@Nullable` keeps a key with `null` where ABS sends null; a plain optional
 // is a key ABS leaves out (undefined) when there is no value.
@@ -116,10 +114,6 @@ struct WireLibrary: Codable, Sendable, Equatable {
 
 struct WireLibraries: Codable, Sendable, Equatable {
     var libraries: [WireLibrary]
-}
-
-struct WireLibraryResponse: Codable, Sendable, Equatable {
-    var library: WireLibrary
 }
 
 /// GET /api/libraries/:id/items, without `results` (the server splices cached items in front).
@@ -327,7 +321,7 @@ struct WireBookMetadata: Codable, Sendable, Equatable {
 
 struct WireBookMetadataMinified: Codable, Sendable, Equatable {
     @Nullable var title: String?
-    var titleIgnorePrefix: String
+    @Nullable var titleIgnorePrefix: String?
     @Nullable var subtitle: String?
     var authorName: String
     var authorNameLF: String
@@ -361,7 +355,7 @@ struct WireBookMetadataExpanded: Codable, Sendable, Equatable {
     @Nullable var language: String?
     var explicit: Bool
     var abridged: Bool
-    var titleIgnorePrefix: String
+    @Nullable var titleIgnorePrefix: String?
     var authorName: String
     var authorNameLF: String
     var narratorName: String

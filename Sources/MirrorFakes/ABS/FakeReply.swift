@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 /// An answer of the fake, in Express's terms, before it becomes a Hummingbird response.

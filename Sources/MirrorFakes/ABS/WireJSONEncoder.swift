@@ -14,27 +14,48 @@ struct WireJSONEncoder: Sendable {
     }
 }
 
+/// Values that write themselves straight into the sink, skipping the Encoder machinery.
+protocol JSONSinkWritable {
+    func write(to sink: JSONSink) throws
+}
+
+extension Nullable: JSONSinkWritable {
+    func write(to sink: JSONSink) throws {
+        if let wrappedValue { try sink.write(wrappedValue) } else { sink.writeNull() }
+    }
+}
+
+extension Array: JSONSinkWritable where Element: Encodable {
+    func write(to sink: JSONSink) throws {
+        sink.bytes.append(UInt8(ascii: "["))
+        for (n, element) in enumerated() {
+            if n > 0 { sink.bytes.append(UInt8(ascii: ",")) }
+            try sink.write(element)
+        }
+        sink.bytes.append(UInt8(ascii: "]"))
+    }
+}
+
 final class JSONSink {
     var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(1024) }
 
     func write<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let s as String: writeString(s)
-        case let b as Bool: bytes.append(contentsOf: b ? Self.trueBytes : Self.falseBytes)
-        case let n as Int: writeInteger(n)
-        case let n as Int64: writeInteger(n)
-        case let d as Double: writeDouble(d)
-        default:
-            let frame = Frame()
-            try value.encode(to: StreamEncoder(sink: self, frame: frame))
-            switch frame.kind {
-            case .empty: bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
-            case .object: bytes.append(UInt8(ascii: "}"))
-            case .array: bytes.append(UInt8(ascii: "]"))
-            case .single: break
-            }
+        // Type checks rather than casts: much cheaper in unoptimised builds.
+        if T.self == String.self { return writeString(unsafeBitCast(value, to: String.self)) }
+        if T.self == Bool.self { return bytes.append(contentsOf: unsafeBitCast(value, to: Bool.self) ? Self.trueBytes : Self.falseBytes) }
+        if T.self == Int.self { return writeInteger(unsafeBitCast(value, to: Int.self)) }
+        if T.self == Int64.self { return writeInteger(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Double.self { return writeDouble(unsafeBitCast(value, to: Double.self)) }
+        if let direct = value as? any JSONSinkWritable { return try direct.write(to: self) }
+        let frame = Frame()
+        try value.encode(to: StreamEncoder(sink: self, frame: frame))
+        switch frame.kind {
+        case .empty: bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+        case .object: bytes.append(UInt8(ascii: "}"))
+        case .array: bytes.append(UInt8(ascii: "]"))
+        case .single: break
         }
     }
 
@@ -58,15 +79,16 @@ final class JSONSink {
     }
 
     /// JSON.stringify's escaping: quote, backslash and control characters; "/" and non-ASCII as they are.
-    func writeString(_ s: String) {
+    func writeString(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        let clean = s.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            guard !buffer.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-            bytes.append(contentsOf: buffer)
-            return true
-        }
-        if clean != true {
-            for byte in s.utf8 {
+        var string = string
+        string.withUTF8 { buffer in
+            var clean = 0
+            for i in 0..<buffer.count {
+                let byte = buffer[i]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[clean..<i]))
+                clean = i + 1
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
@@ -75,11 +97,11 @@ final class JSONSink {
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
                 case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-                case 0..<0x20:
+                default:
                     bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
-                default: bytes.append(byte)
                 }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[clean...]))
         }
         bytes.append(UInt8(ascii: "\""))
     }
@@ -148,6 +170,32 @@ final class JSONSink {
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             self.key(key)
             try sink.write(value)
+        }
+
+        // Concrete overloads: synthesised Codable calls these directly, without a dynamic cast.
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            self.key(key)
+            sink.writeString(value)
+        }
+
+        mutating func encode(_ value: Bool, forKey key: Key) throws {
+            self.key(key)
+            sink.bytes.append(contentsOf: value ? JSONSink.trueBytes : JSONSink.falseBytes)
+        }
+
+        mutating func encode(_ value: Int, forKey key: Key) throws {
+            self.key(key)
+            sink.writeInteger(value)
+        }
+
+        mutating func encode(_ value: Int64, forKey key: Key) throws {
+            self.key(key)
+            sink.writeInteger(value)
+        }
+
+        mutating func encode(_ value: Double, forKey key: Key) throws {
+            self.key(key)
+            sink.writeDouble(value)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
