@@ -40,7 +40,7 @@ struct ABSSyncTests {
             policy.sleep = { waits.record($0) }
             policy.random = { 0.5 }
             return ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: token, tokenSource: "ABS_TOKEN"),
-                             httpClient: .shared, policy: policy)
+                             httpClient: .mirror, policy: policy)
         }
 
         func sync(full: Bool = false, token: String = FakeABSState.adminToken) async throws -> SyncSummary {
@@ -242,7 +242,7 @@ struct ABSSyncTests {
         policy.attempts = 2
         policy.sleep = { _ in }
         let client = ABSClient(connection: try ABSConnection(url: s.server.baseURL.absoluteString, token: FakeABSState.adminToken),
-                               httpClient: .shared, policy: policy)
+                               httpClient: .mirror, policy: policy)
         do {
             _ = try await ABSSync.run(mirror: s.mirror, client: client)
             Issue.record("synced")
@@ -274,7 +274,7 @@ struct ABSSyncTests {
         var policy = RetryPolicy()
         policy.sleep = { _ in }
         let client = ABSClient(connection: try ABSConnection(url: s.server.baseURL.absoluteString + "/audiobookshelf", token: FakeABSState.adminToken),
-                               httpClient: .shared, policy: policy)
+                               httpClient: .mirror, policy: policy)
         let summary = try await ABSSync.run(mirror: s.mirror, client: client)
         #expect(summary.counts.fetched == 50)
     }

@@ -19,7 +19,7 @@ struct ItemFilesScanTests {
         var policy = RetryPolicy()
         policy.sleep = { _ in }
         let client = ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: FakeABSState.adminToken),
-                               httpClient: .shared, policy: policy)
+                               httpClient: .mirror, policy: policy)
         let summary = try await ABSSync.run(mirror: mirror, client: client)
         let library = try #require(summary.libraryIds.first)
         let books = await state.allItems().filter { $0.libraryId == library }
@@ -60,7 +60,7 @@ struct ItemFilesScanTests {
         defer { Task { await server.stop() } }
         let folder = try TemporaryFolder()
         let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
-        let client = ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: FakeABSState.adminToken), httpClient: .shared)
+        let client = ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: FakeABSState.adminToken), httpClient: .mirror)
         _ = try await ABSSync.run(mirror: mirror, client: client)
         do {
             _ = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: [])

@@ -40,7 +40,7 @@ struct KilledSyncTests {
         while process.isRunning, Date() < deadline {
             stored = count(db, "SELECT count(*) FROM items")
             if stored >= 300 { break }
-            usleep(2000)
+            try await Task.sleep(for: .milliseconds(2))
         }
         try #require(process.isRunning, "the sync ended before it could be killed")
         kill(process.processIdentifier, SIGKILL)
@@ -51,7 +51,7 @@ struct KilledSyncTests {
 
         await state.clearFaults()
         await state.resetRequestLog()
-        let again = try Binary.run(["sync", "--db", db], environment: env)
+        let again = try await Binary.runAsync(["sync", "--db", db], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         // Only what is still needed: status, libraries, the listing pages, and the missing items
         // in chunks of 100. (The fake's own log may still show the killed run's last request.)
@@ -61,9 +61,9 @@ struct KilledSyncTests {
 
         // The same as a clean full sync.
         let clean = folder.file("clean.sqlite")
-        #expect(try Binary.run(["sync", "--db", clean], environment: env).status == 0)
-        let resumed = try Binary.run(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
-        let fresh = try Binary.run(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
+        #expect(try await Binary.runAsync(["sync", "--db", clean], environment: env).status == 0)
+        let resumed = try await Binary.runAsync(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
+        let fresh = try await Binary.runAsync(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
         #expect(resumed.stdout.split(separator: "\n").count == books)
         #expect(resumed.stdout == fresh.stdout)
         #expect(!again.stderr.contains(FakeABSState.adminToken))

@@ -110,4 +110,14 @@ public enum Binary {
                          stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// Runs the binary to the end without holding a thread of Swift's cooperative pool, which
+    /// in-process fake servers need to answer it.
+    public static func runAsync(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, environment: environment) })
+            }
+        }
+    }
 }

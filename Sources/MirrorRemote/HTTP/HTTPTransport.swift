@@ -146,6 +146,7 @@ public final class HTTPTransport: Sendable {
             if [.invalidURL, .emptyHost, .emptyScheme].contains(http) { return .unreachable("invalid address") }
         }
         if error is HTTPParserError { return .truncatedAnswer }
+        if let http = error as? HTTPClientError, http == .connectTimeout { return .timeout(seconds: timeout) }
         if let io = error as? IOError {
             if io.errnoCode == ECONNREFUSED { return .connectionRefused }
             if io.errnoCode == ECONNRESET || io.errnoCode == EPIPE { return .connectionClosed }
@@ -183,4 +184,16 @@ public final class HTTPTransport: Sendable {
 
 enum UserAgent {
     static let value = "shelfmirror/0.1 (+https://github.com/shelfmirror/shelfmirror; metadata mirror for AudiobookShelf)"
+}
+
+extension HTTPClient {
+    /// The client shelfmirror's commands use: a refused or failed connection is reported at once
+    /// (HTTPTransport retries with its own backoff) instead of being retried silently by the
+    /// connection pool until the request's deadline.
+    public static let mirror: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }

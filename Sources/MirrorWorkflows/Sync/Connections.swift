@@ -6,7 +6,7 @@ import MirrorRemote
 /// Clients built from the resolved settings, with clear errors for what is missing.
 public enum Connections {
     public static func audiobookshelf(_ settings: Settings, policy: RetryPolicy = RetryPolicy(),
-                                      httpClient: HTTPClient = .shared) throws -> ABSClient {
+                                      httpClient: HTTPClient = .mirror) throws -> ABSClient {
         guard let url = settings.absURL else {
             throw RemoteError(.missingSetting(name: "server URL", variables: Settings.absURLVariables), service: .audiobookshelf)
         }

@@ -1,0 +1,34 @@
+import AsyncHTTPClient
+import Foundation
+@testable import MirrorRemote
+import Testing
+
+/// Transport failures are reported quickly and by name, after the policy's own retries.
+struct TransportFailureTests {
+    final class Waits: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Duration] = []
+        var all: [Duration] { lock.withLock { list } }
+        func record(_ d: Duration) { lock.withLock { list.append(d) } }
+    }
+
+    @Test func aRefusedConnectionIsRetriedThenNamed() async throws {
+        // Port 9 (discard) has no listener here: the kernel refuses at once.
+        let waits = Waits()
+        var policy = RetryPolicy()
+        policy.sleep = { waits.record($0) }
+        let client = ABSClient(connection: try ABSConnection(url: "http://127.0.0.1:9", token: "t"), httpClient: .mirror, policy: policy)
+        do {
+            _ = try await client.status()
+            Issue.record("connected")
+        } catch let error as RemoteError {
+            #expect(error.code == .connectionRefused)
+            #expect(error.kind == .unavailable)
+            #expect(error.summary == "cannot connect to AudiobookShelf at http://127.0.0.1:9/status: connection refused")
+        }
+        #expect(client.requestCount == 4)
+        // Our backoff between attempts; the pool itself does not retry silently until the
+        // request's deadline (which ended in a timeout after 4 × 30 s).
+        #expect(waits.all.count == 3)
+    }
+}
