@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 @testable import MirrorRemote
+import MirrorFakes
 import Testing
 
 /// Transport failures are reported quickly and by name, after the policy's own retries.
@@ -30,5 +31,27 @@ struct TransportFailureTests {
         // Our backoff between attempts; the pool itself does not retry silently until the
         // request's deadline (which ended in a timeout after 4 × 30 s).
         #expect(waits.all.count == 3)
+    }
+}
+
+extension TransportFailureTests {
+    @Test func aFailedTLSHandshakeIsNamed() async throws {
+        let state = MirrorFakes.FakeABSState.generated(items: 1)
+        let server = try await MirrorFakes.FakeABSServer.start(state: state)
+        defer { Task { await server.stop() } }
+        var policy = RetryPolicy()
+        policy.sleep = { _ in }
+        policy.attempts = 1
+        // https:// to a server that speaks plain HTTP: the handshake fails.
+        let client = ABSClient(connection: try ABSConnection(url: "https://127.0.0.1:\(server.port)", token: "t"),
+                               httpClient: .mirror, policy: policy)
+        do {
+            _ = try await client.status()
+            Issue.record("connected")
+        } catch let error as RemoteError {
+            guard case .tlsFailure = error.code else { Issue.record("\(error.code)"); return }
+            #expect(error.summary.contains("TLS (https) handshake"))
+            #expect(error.hint?.contains("http://") == true)
+        }
     }
 }
