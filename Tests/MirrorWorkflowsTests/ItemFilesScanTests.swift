@@ -65,7 +65,7 @@ struct ItemFilesScanTests {
         do {
             _ = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: [])
             Issue.record("scanned")
-        } catch let error as SyncError {
+        } catch let error as WorkflowError {
             #expect(error.kind == .noInput)
             #expect(error.hint?.contains("--path-map /audiobooks=") == true)
         }

@@ -24,7 +24,7 @@ extension ScanWorkflow {
     ) throws -> ItemFilesScanSummary {
         let files = try mirror.itemAudioFiles()
         guard !files.isEmpty else {
-            throw SyncError(summary: "the mirror has no AudiobookShelf items yet",
+            throw WorkflowError(summary: "the mirror has no AudiobookShelf items yet",
                             hint: "Run `shelfmirror sync` first, or give folders to scan: shelfmirror scan ~/Audiobooks", kind: .noInput)
         }
         var reachable: [(path: String, itemId: String)] = []
@@ -47,7 +47,7 @@ extension ScanWorkflow {
             let hint = pathMaps.isEmpty
                 ? "If the server sees the files under another path, map it: --path-map \(Self.guessPrefix(example?.server))=/where/they/are/here"
                 : "Check --path-map (now \(pathMaps.map(\.description).joined(separator: ", "))): e.g. \(example?.server ?? "") was looked for at \(example?.local ?? "")."
-            throw SyncError(summary: "none of the \(files.count) audio files of the mirrored items can be found on this machine",
+            throw WorkflowError(summary: "none of the \(files.count) audio files of the mirrored items can be found on this machine",
                             hint: hint, kind: .noInput)
         }
         summary.scan = try run(mirror: mirror, roots: reachable.map(\.path), options: options, progress: progress)

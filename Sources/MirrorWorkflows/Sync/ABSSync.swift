@@ -39,12 +39,6 @@ public struct SyncSummary: Sendable {
     public var seconds: Double
 }
 
-public struct SyncError: UserFacingError {
-    public var summary: String
-    public var hint: String?
-    public var kind: FailureKind
-}
-
 /// `sync --only abs`: snapshot AudiobookShelf libraries into the mirror, incrementally.
 ///
 /// The listing is paged (500 per page, oldest first) and every entry fingerprinted; only new or
@@ -148,11 +142,11 @@ public enum ABSSync {
         var skipped: [(name: String, reason: String)] = []
         if let wanted {
             guard let library = libraries.first(where: { $0.id == wanted || $0.name.caseInsensitiveCompare(wanted) == .orderedSame }) else {
-                throw SyncError(summary: "AudiobookShelf has no library named \"\(wanted)\"",
+                throw WorkflowError(summary: "AudiobookShelf has no library named \"\(wanted)\"",
                                 hint: "Its libraries: \(libraries.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")).", kind: .usage)
             }
             guard library.mediaType == "book" else {
-                throw SyncError(summary: "\"\(library.name)\" is a \(library.mediaType) library; shelfmirror mirrors book libraries",
+                throw WorkflowError(summary: "\"\(library.name)\" is a \(library.mediaType) library; shelfmirror mirrors book libraries",
                                 hint: nil, kind: .usage)
             }
             return ([library], [])
