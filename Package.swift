@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
     ],
     targets: [
         // TagLib's headers and link flags, through pkg-config.
@@ -39,6 +40,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
         .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote"]),
         // Faithful fake AudiobookShelf (and later Hardcover) servers, for tests, benchmarks and demo.

@@ -7,6 +7,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-file-tags", migrate: v1FileTags)
         migrator.registerMigration("v2-abs-items", migrate: v2AbsItems)
+        migrator.registerMigration("v3-hardcover", migrate: v3Hardcover)
         return migrator
     }
 

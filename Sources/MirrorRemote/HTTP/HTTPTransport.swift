@@ -107,7 +107,7 @@ public final class HTTPTransport: Sendable {
         return max(0, Int(date.timeIntervalSinceNow.rounded(.up)))
     }
 
-    private static func isTransient(_ code: RemoteError.Code) -> Bool {
+    static func isTransient(_ code: RemoteError.Code) -> Bool {
         switch code {
         case .connectionClosed, .truncatedAnswer, .timeout, .connectionRefused, .unreachable: true
         default: false

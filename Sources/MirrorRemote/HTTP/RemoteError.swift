@@ -24,6 +24,10 @@ public struct RemoteError: UserFacingError, Equatable {
         /// The body ended before its declared length (a dropped or cut connection).
         case truncatedAnswer
         case bodyTooLarge(limit: Int)
+        /// A GraphQL answer with `errors` (HTTP 200): the query did not fit the server's schema.
+        case graphQL([String])
+        /// The server gave up on the query (HTTP 408; Hardcover stops queries after 30 s).
+        case queryTimeout
     }
 
     public var code: Code
@@ -33,13 +37,23 @@ public struct RemoteError: UserFacingError, Equatable {
     public var url: String
     /// Where the token came from, to name it in messages ("ABS_TOKEN").
     public var tokenSource: String?
+    /// What the server said, when it said something useful ("invalid_token: Malformed Authorization header").
+    public var detail: String?
 
-    public init(_ code: Code, service: Service, method: String = "GET", url: String = "", tokenSource: String? = nil) {
+    public init(_ code: Code, service: Service, method: String = "GET", url: String = "", tokenSource: String? = nil,
+                detail: String? = nil) {
         self.code = code
         self.service = service
         self.method = method
         self.url = url
         self.tokenSource = tokenSource
+        self.detail = detail.map(Self.tidy)
+    }
+
+    /// One line, at most 300 characters.
+    static func tidy(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
     public enum Service: String, Sendable, Equatable {
@@ -56,15 +70,20 @@ public struct RemoteError: UserFacingError, Equatable {
         case .unauthorized, .forbidden: .authRejected
         case .rateLimited: .rateLimited
         case .notFound, .htmlPage: .configuration
-        case .badResponse, .bodyTooLarge: .badData
+        case .badResponse, .bodyTooLarge, .graphQL: .badData
         case .serverError, .unexpectedStatus, .connectionRefused, .unreachable, .tlsFailure, .timeout, .connectionClosed,
-             .truncatedAnswer: .unavailable
+             .truncatedAnswer, .queryTimeout: .unavailable
         }
     }
 
     private var request: String { url.isEmpty ? service.rawValue : "\(method) \(url)" }
 
     public var summary: String {
+        guard let detail, !detail.isEmpty else { return headline }
+        return "\(headline): \(detail)"
+    }
+
+    private var headline: String {
         let s = service.rawValue
         switch code {
         case .missingSetting(let name, let variables):
@@ -101,6 +120,10 @@ public struct RemoteError: UserFacingError, Equatable {
             return "\(s)'s answer to \(request) was cut short"
         case .bodyTooLarge(let limit):
             return "\(s)'s answer to \(request) is larger than \(limit / (1 << 20)) MiB"
+        case .graphQL(let messages):
+            return "\(s) refused the query (\(request)): " + messages.prefix(3).joined(separator: "; ")
+        case .queryTimeout:
+            return "\(s) gave up on the query (HTTP 408 for \(request)); it stops queries that run longer than 30 s"
         }
     }
 
@@ -118,7 +141,11 @@ public struct RemoteError: UserFacingError, Equatable {
         case .forbidden where service == .audiobookshelf:
             return "The user of \(token) lacks a permission (updating items needs 'Can Update'; explicit books need 'Can Access Explicit Content'). Use an admin's API key or change the user's permissions."
         case .forbidden:
-            return "The token lacks a scope, or the query was too complex."
+            return "The token lacks a scope (shelfmirror needs read:catalog; `doctor` also uses read:me), or the query was too complex — the latter is a shelfmirror bug worth reporting."
+        case .notFound where service == .hardcover:
+            return "Check \(service.urlVariable): it must be the GraphQL endpoint, https://api.hardcover.app/v1/graphql. Hardcover answers 404 to a GET, and to a path without /v1 (such as /graphql)."
+        case .htmlPage where service == .hardcover:
+            return "Check \(service.urlVariable): it must be the GraphQL endpoint, https://api.hardcover.app/v1/graphql, not a web page. If it is, Hardcover may be down; try later."
         case .notFound, .htmlPage:
             return "Check \(service.urlVariable): it must point at the server itself (for AudiobookShelf behind a reverse proxy, include its subpath, e.g. https://host/audiobookshelf)."
         case .badResponse:
@@ -135,6 +162,19 @@ public struct RemoteError: UserFacingError, Equatable {
             return "The server is slow or unreachable; try again, or check \(service.urlVariable)."
         case .bodyTooLarge:
             return "This is unexpected; please report it."
+        case .graphQL(let messages) where messages.contains(where: { $0.contains("'me'") }):
+            return "The token lacks the read:me scope (`me` is unknown to it); create a token with it at https://hardcover.app/account/api, or ignore this if you only sync."
+        case .graphQL:
+            return "Hardcover's schema may have changed; check for a newer shelfmirror. Nothing was lost."
+        case .queryTimeout:
+            return "Try again; if it keeps happening, Hardcover is overloaded. Nothing was lost."
         }
+    }
+}
+
+extension RemoteError.Code {
+    public var isGraphQL: Bool {
+        if case .graphQL = self { return true }
+        return false
     }
 }

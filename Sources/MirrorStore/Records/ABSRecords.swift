@@ -33,14 +33,17 @@ extension Mirror {
         }
     }
 
-    public func finishSyncRun(id: Int64, counts: SyncCounts, requests: Int, duration: Double, error: String?) throws {
+    /// Ends a run: finished, failed (with `error`), or stopped early on purpose (`stopReason`,
+    /// e.g. a request budget), which the next run resumes.
+    public func finishSyncRun(id: Int64, counts: SyncCounts, requests: Int, duration: Double, error: String?,
+                              stopReason: String? = nil) throws {
         try write { db in
             try db.execute(sql: """
                 UPDATE sync_run SET finished_at = ?, status = ?, items_listed = ?, items_new = ?, items_changed = ?,
-                    items_fetched = ?, items_removed = ?, requests = ?, duration_seconds = ?, error = ?
+                    items_fetched = ?, items_removed = ?, requests = ?, duration_seconds = ?, error = ?, stop_reason = ?
                 WHERE id = ?
                 """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", counts.listed, counts.new,
-                                 counts.changed, counts.fetched, counts.removed, requests, duration, error, id])
+                                 counts.changed, counts.fetched, counts.removed, requests, duration, error, stopReason, id])
         }
     }
 

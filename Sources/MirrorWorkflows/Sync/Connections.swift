@@ -17,3 +17,15 @@ public enum Connections {
         return ABSClient(connection: connection, httpClient: httpClient, policy: policy)
     }
 }
+
+extension Connections {
+    public static func hardcover(_ settings: Settings, limiter: RateLimiter = RateLimiter(), policy: RetryPolicy = RetryPolicy(),
+                                 httpClient: HTTPClient = .mirror) throws -> HardcoverClient {
+        guard let token = settings.hardcoverToken else {
+            throw RemoteError(.missingSetting(name: "API token", variables: Settings.hardcoverTokenVariables), service: .hardcover)
+        }
+        let connection = try HardcoverConnection(url: settings.hardcoverURL.value, token: token.value.value,
+                                                 tokenSource: Settings.origin(token.source))
+        return HardcoverClient(connection: connection, httpClient: httpClient, limiter: limiter, policy: policy)
+    }
+}

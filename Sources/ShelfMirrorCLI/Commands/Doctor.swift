@@ -11,7 +11,8 @@ extension ShelfMirror {
             abstract: "Check the configuration, the mirror and the servers; say what to fix.",
             discussion: """
                 Checks, in order: the settings; the mirror file; AudiobookShelf (/status, the token's \
-                user, its update permission, the libraries). Each failure says its cause and the fix. \
+                user, its update permission, the libraries); Hardcover (the token, with one `me` request, \
+                and the quota left). Each failure says its cause and the fix. \
                 The exit status is that of the first failure (0 when all is well).
 
                 Examples:
@@ -68,7 +69,31 @@ extension ShelfMirror {
             } catch let error as UserFacingError {
                 fail(error)
             }
-            Console.out("info  Hardcover checks arrive with Hardcover sync")
+
+            // Hardcover.
+            if let token = settings.hardcoverToken {
+                do {
+                    let client = try Connections.hardcover(settings, limiter: RateLimiter(configuration: .init(dailyReserve: 0)))
+                    do {
+                        let user = try await client.me()
+                        ok("Hardcover token of \(Settings.origin(token.source)) accepted: user \(user.username)")
+                    } catch let error as RemoteError where error.code.isGraphQL && error.summary.contains("'me'") {
+                        warn("the Hardcover token of \(Settings.origin(token.source)) cannot read `me` (no read:me scope); sync only needs read:catalog")
+                    }
+                    let limits = client.lastRateLimit
+                    if limits.isEmpty {
+                        Console.out("info  Hardcover sent no rate-limit headers")
+                    } else {
+                        let minute = limits.minuteRemaining.map { "\($0) requests left this minute" }
+                        let day = limits.dailyRemaining.map { "\($0)" + (limits.dailyLimit.map { " of \($0)" } ?? "") + " left today" }
+                        ok("Hardcover quota: " + [minute, day].compactMap { $0 }.joined(separator: ", "))
+                    }
+                } catch let error as UserFacingError {
+                    fail(error)
+                }
+            } else {
+                Console.out("info  HARDCOVER_TOKEN is not set: sync skips Hardcover (get a token at https://hardcover.app/account/api)")
+            }
 
             if let firstFailure { throw ExitCode(ErrorReporter.exitStatus(for: firstFailure.kind)) }
         }

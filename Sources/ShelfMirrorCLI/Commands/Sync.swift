@@ -1,26 +1,36 @@
 import ArgumentParser
 import Foundation
+import MirrorRemote
 import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Snapshot the AudiobookShelf library into the mirror.",
+            abstract: "Snapshot the AudiobookShelf library, then the Hardcover books it could match, into the mirror.",
             discussion: """
-                Lists every book library (500 items a request), and fetches in full only the items that \
-                are new or changed since the last sync (100 a request). A sync that is interrupted keeps \
-                what it stored; the next one asks only for the rest. Items gone from the server are \
-                marked removed, never deleted. Podcast libraries are skipped.
+                AudiobookShelf: lists every book library (500 items a request) and fetches in full only \
+                the items that are new or changed since the last sync (100 a request). Items gone from \
+                the server are marked removed, never deleted. Podcast libraries are skipped.
 
-                Needs ABS_URL and ABS_TOKEN (or AUDIOBOOKSHELF_URL, AUDIOBOOKSHELF_API_KEY), from the \
-                environment or a .env file. `shelfmirror doctor` checks them.
+                Hardcover (when HARDCOVER_TOKEN is set): finds each item's candidate books, cheapest \
+                first — identifiers (ISBN, ASIN) many per request, then exact titles many per request, \
+                then one search per item still unresolved — and fetches the books' details, many per \
+                request. Requests are paced to Hardcover's 60 a minute; a lookup stays fresh for 30 days \
+                unless the item's title, authors or identifiers change. The sync stops cleanly at \
+                --max-hardcover-requests, or when today's quota falls to the reserve.
+
+                An interrupted or stopped sync keeps what it stored; the next one goes on from there.
+
+                Needs ABS_URL and ABS_TOKEN (or AUDIOBOOKSHELF_URL, AUDIOBOOKSHELF_API_KEY), and \
+                HARDCOVER_TOKEN for Hardcover (https://hardcover.app/account/api), from the environment \
+                or a .env file. `shelfmirror doctor` checks them.
 
                 Examples:
                   shelfmirror sync
                   shelfmirror sync --library Audiobooks
+                  shelfmirror sync --only hardcover --max-hardcover-requests 500
                   shelfmirror sync --full
-                  ABS_URL=http://nas:13378 ABS_TOKEN=... shelfmirror sync
                 """)
 
         enum Source: String, ExpressibleByArgument, CaseIterable { case abs, hardcover }
@@ -31,20 +41,58 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Only this library (name or id).", valueName: "name"))
         var library: String?
 
-        @Option(help: "Only one source: abs (Hardcover comes in a later version).")
+        @Option(help: "Only one source: abs or hardcover.")
         var only: Source?
 
-        @Flag(help: "Fetch every item again, changed or not.")
+        @Flag(help: "Fetch every item again, and look every item up on Hardcover again, however fresh.")
         var full = false
 
-        func run() async throws {
-            if only == .hardcover {
-                throw UsageError(summary: "Hardcover sync is not available in this version yet", hint: "Run `shelfmirror sync --only abs`.")
+        @Option(help: ArgumentHelp("Spend at most this many Hardcover requests in this run.", valueName: "n"))
+        var maxHardcoverRequests: Int?
+
+        @Option(help: ArgumentHelp("Hardcover requests to leave unspent of today's quota.", valueName: "n"))
+        var hardcoverReserve: Int = 250
+
+        @Option(help: ArgumentHelp("Hardcover requests sent in a burst before pacing to 60 a minute.", valueName: "n"))
+        var hardcoverBurst: Int = 10
+
+        @Option(help: ArgumentHelp("Days a Hardcover lookup stays fresh.", valueName: "days"))
+        var refreshDays: Int = 30
+
+        func validate() throws {
+            if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
+            if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
+            if !(1...60).contains(hardcoverBurst) { throw ValidationError("--hardcover-burst must be between 1 and 60.") }
+            if refreshDays < 0 { throw ValidationError("--refresh-days must be 0 or more.") }
+            if only == .hardcover, library != nil {
+                throw ValidationError("--library applies to AudiobookShelf; Hardcover lookups cover every item of the mirror.")
             }
+        }
+
+        func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            let client = try Connections.audiobookshelf(settings)
+            if only != .hardcover {
+                let client = try Connections.audiobookshelf(settings)
+                let mirror = try Mirror.openForWriting(path: settings.database.value)
+                try await syncABS(client, mirror: mirror)
+            }
+            guard only != .abs else { return }
+            guard settings.hardcoverToken != nil else {
+                if only == .hardcover {
+                    _ = try Connections.hardcover(settings) // throws the missing-token error
+                }
+                Console.err("Hardcover skipped: HARDCOVER_TOKEN is not set (get a token at https://hardcover.app/account/api).")
+                return
+            }
+            let limiter = RateLimiter(configuration: .init(burst: hardcoverBurst, dailyReserve: hardcoverReserve,
+                                                           maxRequests: maxHardcoverRequests))
+            let client = try Connections.hardcover(settings, limiter: limiter)
             let mirror = try Mirror.openForWriting(path: settings.database.value)
-            let bar = ProgressLine(label: "Syncing")
+            try await syncHardcover(client, mirror: mirror)
+        }
+
+        private func syncABS(_ client: ABSClient, mirror: Mirror) async throws {
+            let bar = ProgressLine(label: "AudiobookShelf")
             let summary = try await ABSSync.run(mirror: mirror, client: client, options: SyncOptions(library: library, full: full)) { p in
                 bar.update(done: p.listed, total: p.total, note: "\(p.library): \(p.fetched) fetched, \(p.requests) requests")
             }
@@ -54,6 +102,50 @@ extension ShelfMirror {
                 + String(format: "%.2f", summary.seconds) + " s: \(c.listed) items listed, \(c.new) new, \(c.changed) changed, "
                 + "\(c.fetched) fetched, \(c.removed) removed; \(summary.requests) requests.")
             for (name, reason) in summary.skipped { Console.err("  skipped \(name): \(reason)") }
+        }
+
+        private func syncHardcover(_ client: HardcoverClient, mirror: Mirror) async throws {
+            var options = HardcoverSyncOptions(full: full)
+            options.freshnessDays = refreshDays
+            let bar = ProgressLine(label: "Hardcover")
+            let summary = try await HardcoverSync.run(mirror: mirror, client: client, options: options) { p in
+                let left = p.requestsLeft.map { ", \($0) left" } ?? ""
+                bar.update(done: p.done, total: p.total, note: "\(p.phase.rawValue): \(p.requestsUsed) requests\(left)", eta: p.etaSeconds)
+            }
+            bar.finish()
+            let r = summary.resolvedBy
+            let found = ["asin", "isbn", "title", "search"].compactMap { key in r[key].map { "\($0) by \(key)" } }
+            Console.err("Hardcover: \(summary.items) items, \(summary.lookedUp) looked up"
+                + (found.isEmpty ? "" : " (" + found.joined(separator: ", ") + ")")
+                + ", \(r["none"] ?? 0) not found, \(summary.booksFetched) books fetched; \(summary.requests) requests in "
+                + String(format: "%.1f", summary.seconds) + " s"
+                + (summary.dailyRemaining.map { "; \($0) left today" } ?? "") + ".")
+            guard let stop = summary.stopped else { return }
+            let resume = "\(summary.pending) items wait; `shelfmirror sync --only hardcover` goes on from here"
+            switch stop {
+            case .runLimit:
+                Console.err("Stopped: \(HardcoverSync.describe(stop)). \(resume).")
+            case .dailyReserve, .rateLimited:
+                let resetIn: Int? = switch stop {
+                case .dailyReserve(_, _, let seconds): seconds
+                case .rateLimited(let seconds): seconds
+                case .runLimit: nil
+                }
+                throw WorkflowError(summary: "Hardcover sync stopped: \(HardcoverSync.describe(stop))",
+                                    hint: "\(resume)" + (resetIn.map { " after \(Self.when($0))" } ?? " tomorrow") + ".",
+                                    kind: .rateLimited)
+            }
+        }
+
+        /// "14:05 UTC (in 3 h 12 min)".
+        static func when(_ seconds: Int) -> String {
+            let date = Date().addingTimeInterval(Double(seconds))
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "HH:mm 'UTC'"
+            let h = seconds / 3600, m = (seconds % 3600 + 59) / 60
+            return "\(formatter.string(from: date)) (in " + (h > 0 ? "\(h) h \(m) min" : "\(max(1, m)) min") + ")"
         }
     }
 }

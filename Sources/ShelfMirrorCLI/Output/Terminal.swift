@@ -50,7 +50,8 @@ final class ProgressLine {
         self.enabled = enabled
     }
 
-    func update(done: Int, total: Int, note: String = "") {
+    /// Draws the bar; `eta` (seconds) replaces the estimate from the pace so far when given.
+    func update(done: Int, total: Int, note: String = "", eta: Double? = nil) {
         guard enabled, total > 0 else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
@@ -58,7 +59,7 @@ final class ProgressLine {
         let width = 30
         let filled = Int(Double(width) * Double(done) / Double(total))
         let elapsed = now.timeIntervalSince(started)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let eta = eta ?? (done > 0 ? elapsed / Double(done) * Double(total - done) : 0)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let line = "\r\(label) \(bar) \(done)/\(total)  ETA \(Int(eta.rounded()))s \(note)\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))

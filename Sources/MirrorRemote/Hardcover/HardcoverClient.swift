@@ -1,0 +1,187 @@
+import AsyncHTTPClient
+import Foundation
+import MirrorCore
+import NIOHTTP1
+
+/// Where and as whom to reach Hardcover's GraphQL API.
+public struct HardcoverConnection: Sendable {
+    public static let defaultURL = "https://api.hardcover.app/v1/graphql"
+
+    public var url: URL
+    /// Without the "Bearer " that users often paste with it.
+    public var token: String
+    public var tokenSource: String?
+
+    public init(url: String = defaultURL, token: String, tokenSource: String? = nil) throws {
+        let text = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let parsed = URL(string: text), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              parsed.host?.isEmpty == false else {
+            throw RemoteError(.invalidURL(url), service: .hardcover)
+        }
+        self.url = parsed
+        var cleaned = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        // "Bearer x", "bearer x", "Bearer Bearer x", and a bare "Bearer" (nothing pasted after it).
+        while cleaned.lowercased().hasPrefix("bearer"), cleaned.count == 6 || cleaned.dropFirst(6).first?.isWhitespace == true {
+            cleaned = String(cleaned.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+        }
+        guard !cleaned.isEmpty else {
+            throw RemoteError(.missingSetting(name: "API token", variables: ["HARDCOVER_TOKEN"]), service: .hardcover)
+        }
+        self.token = cleaned
+        self.tokenSource = tokenSource
+    }
+}
+
+public struct HardcoverUser: Sendable, Equatable {
+    public var id: Int
+    public var username: String
+}
+
+/// Hardcover's GraphQL API: POST only, values as variables, every request paid for through the
+/// rate limiter, 429 answered by waiting for Retry-After, errors mapped to what a user can act on.
+public final class HardcoverClient: Sendable {
+    public let connection: HardcoverConnection
+    public let limiter: RateLimiter
+    let transport: HTTPTransport
+    private let state = LastHeaders()
+
+    public init(connection: HardcoverConnection, httpClient: HTTPClient, limiter: RateLimiter = RateLimiter(),
+                policy: RetryPolicy = RetryPolicy()) {
+        self.connection = connection
+        self.limiter = limiter
+        transport = HTTPTransport(service: .hardcover, client: httpClient, policy: policy, tokenSource: connection.tokenSource)
+    }
+
+    /// HTTP requests sent (retries included).
+    public var httpRequests: Int { transport.requestCount }
+
+    /// The rate-limit headers of the last answer.
+    public var lastRateLimit: RateLimitHeaders { state.value }
+
+    // MARK: - Queries
+
+    public func me() async throws -> HardcoverUser {
+        let data: WireMeData = try await execute(HardcoverQueries.me, variables: [:])
+        guard let user = data.me.first else {
+            throw error(.badResponse("`me` returned no user"))
+        }
+        return HardcoverUser(id: user.id, username: user.username ?? "")
+    }
+
+    /// Editions carrying any of these identifiers (ISBN-13s, ISBN-10s and ASINs are each matched
+    /// against their own column).
+    public func editions(isbn13: [String], isbn10: [String], asins: [String], limit: Int, offset: Int = 0) async throws -> [HardcoverEdition] {
+        let data: WireEditionsData = try await execute(HardcoverQueries.editionsByIdentifiers, variables: [
+            "isbn13": isbn13, "isbn10": isbn10, "asins": asins, "limit": limit, "offset": offset,
+        ])
+        return data.editions.map { HardcoverMapping.edition($0) }
+    }
+
+    /// Books whose title is exactly one of these, with their details.
+    public func books(titles: [String], limit: Int, offset: Int = 0, editionsPerBook: Int) async throws -> [HardcoverBook] {
+        let data: WireBooksData = try await execute(HardcoverQueries.booksByTitle, variables: [
+            "titles": titles, "limit": limit, "offset": offset, "editions": editionsPerBook,
+        ])
+        return data.books.map(HardcoverMapping.book)
+    }
+
+    /// Books by id, with their details; ids Hardcover does not know are absent.
+    public func books(ids: [Int], editionsPerBook: Int) async throws -> [HardcoverBook] {
+        let data: WireBooksData = try await execute(HardcoverQueries.bookDetails, variables: [
+            "ids": ids, "limit": ids.count, "editions": editionsPerBook,
+        ])
+        return data.books.map(HardcoverMapping.book)
+    }
+
+    /// Hardcover's book search: every hit, in its order.
+    public func search(_ text: String, perPage: Int) async throws -> [HardcoverSearchHit] {
+        let data: WireSearchData = try await execute(HardcoverQueries.search, variables: [
+            "query": text, "type": "Book", "perPage": perPage, "page": 1,
+        ])
+        guard let search = data.search else { return [] }
+        if let message = search.error, !message.isEmpty { throw error(.graphQL(["search: \(message)"])) }
+        return HardcoverMapping.searchHits(search)
+    }
+
+    // MARK: - Plumbing
+
+    private func execute<T: Decodable>(_ query: HardcoverQueries.Query, variables: [String: any Sendable]) async throws -> T {
+        let body = try JSONSerialization.data(withJSONObject: [
+            "query": query.text, "operationName": query.name, "variables": variables,
+        ] as [String: Any], options: [.sortedKeys])
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "Authorization", value: "Bearer \(connection.token)")
+        var attempt = 0
+        while true {
+            try await limiter.acquire(cost: query.cost)
+            let reply: HTTPReply
+            do {
+                reply = try await transport.send(.POST, connection.url, headers: headers, body: body, retry: false)
+            } catch let e as RemoteError where HTTPTransport.isTransient(e.code) && attempt + 1 < transport.policy.attempts {
+                attempt += 1
+                try await transport.policy.sleep(transport.policy.backoff(attempt: attempt))
+                continue
+            }
+            let limits = RateLimitHeaders(reply.headers)
+            state.value = limits
+            await limiter.observe(limits)
+            switch reply.status {
+            case 429:
+                let retryAfter = reply.headers.first(name: "retry-after").flatMap(HTTPTransport.retryAfterSeconds)
+                try await limiter.rejected(retryAfter: retryAfter)
+                attempt += 1
+                if attempt >= transport.policy.attempts * 2 { throw error(.rateLimited(retryAfterSeconds: retryAfter)) }
+                continue
+            case 500...599 where reply.status != 501 && attempt + 1 < transport.policy.attempts:
+                attempt += 1
+                try await transport.policy.sleep(transport.policy.backoff(attempt: attempt))
+                continue
+            default:
+                return try decode(reply)
+            }
+        }
+    }
+
+    private func decode<T: Decodable>(_ reply: HTTPReply) throws -> T {
+        if reply.status != 200 {
+            let detail = reply.looksLikeHTML ? nil : (try? JSONDecoder().decode(WireErrorBody.self, from: reply.body))?.text
+            switch reply.status {
+            case _ where reply.looksLikeHTML: throw error(.htmlPage(status: reply.status))
+            case 400: throw error(.badResponse("HTTP 400"), detail: detail)
+            case 401: throw error(.unauthorized, detail: detail)
+            case 403: throw error(.forbidden, detail: detail)
+            case 404: throw error(.notFound)
+            case 408: throw error(.queryTimeout)
+            case 500...599: throw error(.serverError(status: reply.status), detail: detail)
+            default: throw error(.unexpectedStatus(reply.status), detail: detail)
+            }
+        }
+        if reply.looksLikeHTML { throw error(.htmlPage(status: 200)) }
+        guard !reply.body.isEmpty else { throw error(.badResponse("the body is empty")) }
+        let response: WireGraphQLResponse<T>
+        do {
+            response = try JSONDecoder().decode(WireGraphQLResponse<T>.self, from: reply.body)
+        } catch let decoding as DecodingError {
+            throw error(.badResponse(ABSClient.describe(decoding)))
+        }
+        if let errors = response.errors, !errors.isEmpty { throw error(.graphQL(errors.map(\.message))) }
+        guard let data = response.data else { throw error(.badResponse("no \"data\" in the answer")) }
+        return data
+    }
+
+    private func error(_ code: RemoteError.Code, detail: String? = nil) -> RemoteError {
+        RemoteError(code, service: .hardcover, method: "POST", url: HTTPTransport.display(connection.url),
+                    tokenSource: connection.tokenSource, detail: detail)
+    }
+
+    private final class LastHeaders: @unchecked Sendable {
+        private let lock = NSLock()
+        private var headers = RateLimitHeaders()
+        var value: RateLimitHeaders {
+            get { lock.withLock { headers } }
+            set { lock.withLock { headers = newValue } }
+        }
+    }
+}

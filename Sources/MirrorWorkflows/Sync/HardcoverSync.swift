@@ -1,0 +1,121 @@
+import Foundation
+import MirrorCore
+import MirrorRemote
+import MirrorStore
+
+public struct HardcoverSyncOptions: Sendable {
+    /// Look every item up again, however fresh its lookup.
+    public var full = false
+    /// A lookup or a book younger than this is not asked for again.
+    public var freshnessDays = 30
+    /// Identifiers (ISBN-13s, ISBN-10s and ASINs together) per editions query.
+    public var identifiersPerQuery = 100
+    /// Exact titles per books query.
+    public var titlesPerQuery = 100
+    /// Book ids per details query.
+    public var booksPerQuery = 100
+    /// Rows per page of a query (Hardcover caps nested lists at 100).
+    public var rowsPerPage = 100
+    /// Pages at most for one batch of titles (common titles match many books).
+    public var maxPagesPerBatch = 3
+    /// Audiobook editions fetched per book, most popular first (plus its default audio edition).
+    public var editionsPerBook = 5
+    /// Search hits kept per item.
+    public var searchHits = 5
+
+    public init(full: Bool = false) { self.full = full }
+}
+
+public struct HardcoverProgress: Sendable {
+    public enum Phase: String, Sendable {
+        case identifiers = "identifiers", titles = "exact titles", search = "search", details = "book details"
+    }
+
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+    public var requestsUsed: Int
+    /// What the run may still spend (run limit, daily quota above the reserve); nil when unknown.
+    public var requestsLeft: Int?
+    /// Seconds until done at the current rate, from the requests still expected.
+    public var etaSeconds: Double?
+}
+
+public struct HardcoverSyncSummary: Sendable {
+    public var runId: Int64
+    /// Items in the mirror.
+    public var items: Int
+    /// Items whose lookup started over this run (new, changed, stale, or --full).
+    public var lookedUp: Int
+    public var changed: Int
+    /// Items with a finished lookup, by how their candidates were found (isbn/asin/title/search/none).
+    public var resolvedBy: [String: Int]
+    /// Items whose lookup is not finished (a stopped run): the next run goes on with them.
+    public var pending: Int
+    public var booksFetched: Int
+    /// Requests charged by Hardcover (top-level fields), and HTTP requests sent.
+    public var requests: Int
+    public var httpRequests: Int
+    public var seconds: Double
+    public var stopped: BudgetStop?
+    public var dailyRemaining: Int?
+}
+
+/// `sync` for Hardcover: finds the books the library's items could match, spending as few of
+/// Hardcover's requests as it can. Cheapest first: (1) identifiers, many per query; details of
+/// the books found; (2) exact titles, many per query, details included; (3) one search per item
+/// still unresolved; (4) details of the books the searches found. Every answer is stored in one
+/// transaction with the items' progress, so a run stopped by a kill or a budget resumes where it
+/// stopped; finished lookups stay fresh for `freshnessDays` unless the item's title, authors or
+/// identifiers change.
+public enum HardcoverSync {
+    public static func run(
+        mirror: Mirror,
+        client: HardcoverClient,
+        options: HardcoverSyncOptions = HardcoverSyncOptions(),
+        now: Date = Date(),
+        progress: @escaping (HardcoverProgress) -> Void = { _ in }
+    ) async throws -> HardcoverSyncSummary {
+        let started = Date()
+        let runId = try mirror.beginSyncRun(source: "hardcover", server: client.connection.url.absoluteString,
+                                            libraries: [], full: options.full)
+        var pass = Pass(mirror: mirror, client: client, options: options, runId: runId, progress: progress)
+        var counts = SyncCounts()
+        var stopped: BudgetStop? = nil
+        do {
+            let keys = try pass.prepare(now: now, counts: &counts)
+            try await pass.identifiers(keys)
+            try await pass.details(now: now)
+            try await pass.titles(keys)
+            try await pass.search(keys)
+            try await pass.details(now: now)
+        } catch let stop as BudgetStop {
+            stopped = stop
+        } catch {
+            let used = await client.limiter.used
+            counts.fetched = pass.booksFetched
+            try? mirror.finishSyncRun(id: runId, counts: counts, requests: used, duration: Date().timeIntervalSince(started),
+                                      error: String(describing: error))
+            throw error
+        }
+        counts.fetched = pass.booksFetched
+        let used = await client.limiter.used
+        let seconds = Date().timeIntervalSince(started)
+        try mirror.finishSyncRun(id: runId, counts: counts, requests: used, duration: seconds, error: nil,
+                                 stopReason: stopped.map(Self.describe))
+        let tally = try mirror.hardcoverLookupTally()
+        return HardcoverSyncSummary(
+            runId: runId, items: counts.listed, lookedUp: counts.new + counts.changed, changed: counts.changed,
+            resolvedBy: tally.resolvedBy, pending: tally.pending, booksFetched: pass.booksFetched, requests: used,
+            httpRequests: client.httpRequests, seconds: seconds, stopped: stopped, dailyRemaining: await client.limiter.dailyRemaining)
+    }
+
+    public static func describe(_ stop: BudgetStop) -> String {
+        switch stop {
+        case .runLimit(let n): "the limit of \(n) requests for this run (--max-hardcover-requests) was reached"
+        case .dailyReserve(let remaining, let reserve, _):
+            "\(remaining) requests are left of today's Hardcover quota, and \(reserve) are kept in reserve"
+        case .rateLimited(let seconds): "Hardcover asks to wait \(seconds) s before the next request"
+        }
+    }
+}
