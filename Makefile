@@ -8,7 +8,7 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 help:
 	@echo "make sample    set up, build, sync the built-in sample library and scan sample audio, then query"
 	@echo "make test      set up, build, and run the tests"
-	@echo "make bench     benchmarks against mutagen, ffprobe and beets (N=1000 files; ARGS=... for more)"
+	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make schema    regenerate schema/mirror.sql from the binary"
 	@echo "make fixtures  regenerate fixtures/audio (needs ffmpeg and mutagen)"
@@ -31,15 +31,19 @@ test: setup
 sample: release
 	@rm -rf "$(SAMPLE_DIR)" && mkdir -p "$(SAMPLE_DIR)" && cp -r fixtures/audio "$(SAMPLE_DIR)/library"
 	@set -e; B=$(BIN_RELEASE); DB="$(SAMPLE_DIR)/mirror.sqlite"; \
-	$$B fake-abs --items 60 --port 0 > "$(SAMPLE_DIR)/server.env" 2>/dev/null & FAKE=$$!; \
+	$$B fake-abs --items 60 --port 0 --hardcover > "$(SAMPLE_DIR)/server.env" 2>/dev/null & FAKE=$$!; \
 	trap 'kill $$FAKE 2>/dev/null' EXIT; \
-	for i in $$(seq 50); do [ -s "$(SAMPLE_DIR)/server.env" ] && break; sleep 0.1; done; \
+	for i in $$(seq 50); do [ "$$(wc -l < "$(SAMPLE_DIR)/server.env")" -ge 4 ] && break; sleep 0.1; done; \
 	set -a; . "$(SAMPLE_DIR)/server.env"; set +a; \
-	echo "\$$ shelfmirror sync            # sample AudiobookShelf at $$ABS_URL"; $$B --db "$$DB" sync; \
+	echo "\$$ shelfmirror sync            # sample AudiobookShelf at $$ABS_URL, sample Hardcover at $$HARDCOVER_URL"; $$B --db "$$DB" sync; \
 	echo; echo "\$$ shelfmirror scan $(SAMPLE_DIR)/library"; $$B --db "$$DB" scan "$(SAMPLE_DIR)/library"; \
 	echo; echo "\$$ shelfmirror status"; $$B --db "$$DB" status; \
 	echo; echo "\$$ shelfmirror query \"SELECT title, authors, narrators, series FROM items WHERE narrators = '[]' LIMIT 5\""; \
 	$$B --db "$$DB" query "SELECT title, authors, narrators, series FROM items WHERE narrators = '[]' LIMIT 5"; \
+	echo; echo "\$$ shelfmirror query \"SELECT l.resolved_by, count(*) AS items FROM hardcover_lookups l GROUP BY 1\""; \
+	$$B --db "$$DB" query "SELECT l.resolved_by, count(*) AS items FROM hardcover_lookups l GROUP BY 1"; \
+	echo; echo "\$$ shelfmirror query \"SELECT i.title, c.method, b.title AS hardcover_title, b.authors FROM items i JOIN hardcover_candidates c ON c.item_id = i.id JOIN hardcover_books b ON b.id = c.book_id WHERE c.method IN ('title', 'search') LIMIT 6\""; \
+	$$B --db "$$DB" query "SELECT i.title, c.method, b.title AS hardcover_title, b.authors FROM items i JOIN hardcover_candidates c ON c.item_id = i.id JOIN hardcover_books b ON b.id = c.book_id WHERE c.method IN ('title', 'search') LIMIT 6"; \
 	echo; echo "\$$ shelfmirror search stormlight"; $$B --db "$$DB" search stormlight; \
 	echo; echo "\$$ shelfmirror query \"SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL\""; \
 	$$B --db "$$DB" query "SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL"; \
@@ -50,6 +54,7 @@ bench:
 	$(SWIFT) build -c release --static-swift-stdlib --product shelfmirror
 	python3 bench/scan_bench.py $(ARGS)
 	python3 bench/sync_bench.py
+	python3 bench/hardcover_bench.py
 
 schema: build
 	.build/debug/shelfmirror schema > schema/mirror.sql

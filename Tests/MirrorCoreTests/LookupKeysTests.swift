@@ -80,3 +80,18 @@ struct LookupKeysTests {
         #expect(keys(subtitle: "Book 1", isbns: ["9780765326355"], asins: ["B002V0QK4C"]).fingerprint != base.fingerprint)
     }
 }
+
+extension LookupKeysTests {
+    @Test(arguments: [
+        (["Frank Herbert"], ["Frank Herbert"], true),
+        (["Frank Herbert"], ["HERBERT, FRANK"], true),
+        (["Gabriel García Márquez"], ["Gabriel Garcia Marquez"], true),
+        (["Frank Herbert"], ["Brian Herbert", "Kevin J. Anderson"], true),
+        (["Frank Herbert"], ["Ursula K. Le Guin"], false),
+        ([], ["Anyone"], true),
+        (["J. R. R. Tolkien"], [], false),
+    ])
+    func authorsAgreeWhenTheyShareAName(_ item: [String], _ book: [String], _ agree: Bool) {
+        #expect(keys(authors: item).authorsAgree(with: book) == agree)
+    }
+}

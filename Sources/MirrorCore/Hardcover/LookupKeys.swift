@@ -17,6 +17,8 @@ public struct LookupKeys: Sendable, Equatable {
     /// "title first-author" for Hardcover's search; nil without a title.
     public var searchText: String?
     public var fingerprint: String
+    /// Words of the authors' names (three letters or more, case and accents folded).
+    public var authorWords: Set<String>
 
     public var hasIdentifiers: Bool { !isbn13s.isEmpty || !asins.isEmpty }
 
@@ -40,8 +42,23 @@ public struct LookupKeys: Sendable, Equatable {
         } else {
             searchText = nil
         }
+        authorWords = Self.nameWords(authors)
         fingerprint = Fingerprint.of(["v1", title, subtitle, authors.joined(separator: "\u{1E}"),
                                       isbn13s.joined(separator: ","), cleanAsins.joined(separator: ",")])
+    }
+
+    /// Whether a book's authors share a name with the item's (true when the item names none).
+    public func authorsAgree(with authors: [String]) -> Bool {
+        authorWords.isEmpty || !authorWords.isDisjoint(with: Self.nameWords(authors))
+    }
+
+    static func nameWords(_ names: [String]) -> Set<String> {
+        var words = Set<String>()
+        for name in names {
+            let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            for word in folded.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 { words.insert(String(word)) }
+        }
+        return words
     }
 
     static func titleVariants(title: String?, subtitle: String?) -> [String] {

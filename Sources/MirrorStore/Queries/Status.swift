@@ -30,6 +30,18 @@ public struct MirrorStatus: Sendable, Equatable {
     public var itemsRemoved: Int = 0
     public var libraries: [String] = []
     public var lastSync: LastSync?
+    public var hardcover = HardcoverSection()
+
+    /// The Hardcover side: books mirrored, and where the items' lookups stand.
+    public struct HardcoverSection: Sendable, Equatable {
+        public var books = 0
+        public var editions = 0
+        /// Items with a finished lookup, by how it resolved (asin/isbn/title/search/none).
+        public var resolvedBy: [String: Int] = [:]
+        /// Items whose lookup has not finished (a stopped run, or never looked up).
+        public var pending = 0
+        public var lastSync: LastSync?
+    }
 
     public struct LastSync: Sendable, Equatable {
         public var startedAt: String
@@ -43,6 +55,33 @@ public struct MirrorStatus: Sendable, Equatable {
 }
 
 extension Mirror {
+    static func lastSync(_ row: Row) -> MirrorStatus.LastSync {
+        MirrorStatus.LastSync(startedAt: row["started_at"], finishedAt: row["finished_at"], status: row["status"],
+                              listed: row["items_listed"], fetched: row["items_fetched"], requests: row["requests"],
+                              error: row["error"] ?? row["stop_reason"])
+    }
+
+    private func hardcoverSection(_ db: Database) throws -> MirrorStatus.HardcoverSection {
+        var section = MirrorStatus.HardcoverSection()
+        section.books = try Int.fetchOne(db, sql: "SELECT count(*) FROM hc_book") ?? 0
+        section.editions = try Int.fetchOne(db, sql: "SELECT count(*) FROM hc_edition") ?? 0
+        let present = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE NOT removed") ?? 0
+        var finished = 0
+        for row in try Row.fetchAll(db, sql: """
+            SELECT coalesce(l.resolved_by, 'none'), count(*) FROM hc_lookup l JOIN abs_item i ON i.id = l.item_id
+            WHERE i.removed_at IS NULL AND l.stage = 'done' GROUP BY 1
+            """) {
+            section.resolvedBy[row[0]] = row[1]
+            finished += row[1] as Int
+        }
+        section.pending = max(0, present - finished)
+        section.lastSync = try Row.fetchOne(db, sql: """
+            SELECT started_at, finished_at, status, items_listed, items_fetched, requests, error, stop_reason FROM sync_runs
+            WHERE source = 'hardcover' ORDER BY id DESC LIMIT 1
+            """).map(Self.lastSync)
+        return section
+    }
+
     public func status() throws -> MirrorStatus {
         try read { db in
             let counts = try Row.fetchOne(db, sql: """
@@ -66,11 +105,9 @@ extension Mirror {
             let items = try Row.fetchOne(db, sql: "SELECT count(*) FILTER (WHERE NOT removed) AS n, count(*) FILTER (WHERE removed) AS r FROM items")!
             let libraries = try String.fetchAll(db, sql: "SELECT name FROM abs_library WHERE media_type = 'book' ORDER BY name")
             let lastSync = try Row.fetchOne(db, sql: """
-                SELECT started_at, finished_at, status, items_listed, items_fetched, requests, error FROM sync_runs ORDER BY id DESC LIMIT 1
-                """).map {
-                MirrorStatus.LastSync(startedAt: $0["started_at"], finishedAt: $0["finished_at"], status: $0["status"],
-                                      listed: $0["items_listed"], fetched: $0["items_fetched"], requests: $0["requests"], error: $0["error"])
-            }
+                SELECT started_at, finished_at, status, items_listed, items_fetched, requests, error FROM sync_runs
+                WHERE source = 'abs' ORDER BY id DESC LIMIT 1
+                """).map(Self.lastSync)
             var status = MirrorStatus(
                 path: path,
                 schemaSteps: try Migrations.migrator.appliedMigrations(db),
@@ -85,6 +122,7 @@ extension Mirror {
             status.itemsRemoved = items["r"]
             status.libraries = libraries
             status.lastSync = lastSync
+            status.hardcover = try hardcoverSection(db)
             return status
         }
     }

@@ -176,7 +176,13 @@ extension HardcoverSync {
                         k.titles.contains(book.title) || book.subtitle.map { k.titles.contains("\(book.title): \($0)") } == true
                     }
                     record.candidates += matches.map { CandidateFound(itemId: k.itemId, bookId: $0.id, method: .title) }
-                    record.advances.append(matches.isEmpty ? (k.itemId, k.searchText == nil ? .done : .search, nil) : (k.itemId, .done, "title"))
+                    // The same title by someone else is kept as a candidate, but the item is searched
+                    // for too: its own book may have another title on Hardcover.
+                    if matches.contains(where: { k.authorsAgree(with: $0.authors) }) {
+                        record.advances.append((k.itemId, .done, "title"))
+                    } else {
+                        record.advances.append((k.itemId, k.searchText == nil ? .done : .search, nil))
+                    }
                 }
                 try apply(record)
                 done += batch.count

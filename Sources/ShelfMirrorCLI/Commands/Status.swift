@@ -28,6 +28,14 @@ extension ShelfMirror {
                 "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.listed) listed, \($0.fetched) fetched, \($0.requests) requests)"
                     + ($0.error.map { "; \($0)" } ?? "")
             } ?? "never"
+            let h = s.hardcover
+            let found = ["asin", "isbn", "title", "search"].compactMap { key in h.resolvedBy[key].map { "\($0) by \(key)" } }
+            let lookups = found.joined(separator: ", ") + (found.isEmpty ? "" : ", ")
+                + "\(h.resolvedBy["none"] ?? 0) not found, \(h.pending) waiting"
+            let lastHardcover = h.lastSync.map {
+                "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.listed) items, \($0.fetched) books fetched, \($0.requests) requests)"
+                    + ($0.error.map { "; \($0)" } ?? "")
+            } ?? "never"
             let rows: [(String, String)] = [
                 ("mirror", path),
                 ("size_bytes", String(size)),
@@ -36,6 +44,9 @@ extension ShelfMirror {
                 ("items", String(s.items)),
                 ("items_removed", String(s.itemsRemoved)),
                 ("last_sync", lastSync),
+                ("hardcover_books", "\(h.books) (\(h.editions) editions)"),
+                ("hardcover_lookups", lookups),
+                ("last_hardcover_sync", lastHardcover),
                 ("files", String(s.files)),
                 ("files_unreadable", String(s.filesWithErrors)),
                 ("files_removed", String(s.filesRemoved)),

@@ -59,9 +59,14 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Days a Hardcover lookup stays fresh.", valueName: "days"))
         var refreshDays: Int = 30
 
+        /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
+        @Option(help: .hidden)
+        var hardcoverRate: Int = 60
+
         func validate() throws {
             if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
             if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
+            if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
             if !(1...60).contains(hardcoverBurst) { throw ValidationError("--hardcover-burst must be between 1 and 60.") }
             if refreshDays < 0 { throw ValidationError("--refresh-days must be 0 or more.") }
             if only == .hardcover, library != nil {
@@ -84,7 +89,7 @@ extension ShelfMirror {
                 Console.err("Hardcover skipped: HARDCOVER_TOKEN is not set (get a token at https://hardcover.app/account/api).")
                 return
             }
-            let limiter = RateLimiter(configuration: .init(burst: hardcoverBurst, dailyReserve: hardcoverReserve,
+            let limiter = RateLimiter(configuration: .init(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve,
                                                            maxRequests: maxHardcoverRequests))
             let client = try Connections.hardcover(settings, limiter: limiter)
             let mirror = try Mirror.openForWriting(path: settings.database.value)
