@@ -1,0 +1,148 @@
+import Foundation
+
+/// Scores an item against its candidate books, explainably, in the manner of beets: named
+/// penalties, each 0…1 and weighted; score = 1 − Σ(w·p)/Σ(w of the penalties that applied).
+/// A penalty applies only when both sides have the value (an item without narrators is not
+/// penalised for them).
+public enum Matcher {
+    public static func match(_ item: MatchItem, candidates: [MatchCandidate], config: MatchConfig = MatchConfig()) -> MatchResult {
+        let ranked = candidates.map { score(item, $0, config: config) }.sorted {
+            $0.score != $1.score ? $0.score > $1.score : $0.bookId < $1.bookId
+        }
+        return MatchResult(itemId: item.itemId, ranked: ranked, status: status(ranked, config: config))
+    }
+
+    static func status(_ ranked: [CandidateScore], config: MatchConfig) -> MatchStatus {
+        guard let best = ranked.first else { return .unmatched }
+        if best.score < config.weak { return .unmatched }
+        let closeSecond = ranked.dropFirst().first.map { best.score - $0.score < config.closeSecond } ?? false
+        return best.score >= config.strong && !closeSecond ? .auto : .needsReview
+    }
+
+    public static func score(_ item: MatchItem, _ candidate: MatchCandidate, config: MatchConfig = MatchConfig()) -> CandidateScore {
+        let book = candidate.book
+        let edition = chooseEdition(item, candidate)
+        var penalties: [Penalty] = []
+        func add(_ kind: PenaltyKind, _ value: Double, _ note: String) {
+            let w = config.weight(kind)
+            guard w > 0 else { return }
+            penalties.append(Penalty(kind: kind, value: min(1, max(0, value)), weight: w, note: note))
+        }
+
+        // Identifiers: any edition of the book carrying the item's ASIN or ISBN.
+        if let agreed = identifierAgreement(item, book) {
+            add(.identifiers, 0, agreed)
+        } else if let differs = identifierDisagreement(item, book) {
+            add(.identifiers, config.identifierMismatch, differs)
+        }
+
+        // Title: the better of the bare titles and the titles with their subtitles.
+        if let title = item.title, !title.isEmpty {
+            let bare = Distance.similarity(MatchNormalize.title(title), MatchNormalize.title(book.title))
+            let full = Distance.similarity(MatchNormalize.fullTitle(title, subtitle: item.subtitle),
+                                           MatchNormalize.fullTitle(book.title, subtitle: book.subtitle))
+            let sim = max(bare, full)
+            add(.title, 1 - sim, "\"\(title)\" vs \"\(book.title)\": \(percent(sim)) alike")
+        }
+
+        // Authors: the share of names in common (Dice), person names compared in normal form.
+        if !item.authors.isEmpty, !book.authors.isEmpty {
+            let common = item.authors.filter { a in book.authors.contains { MatchNormalize.samePerson(a, $0) } }.count
+            let dice = 2 * Double(common) / Double(item.authors.count + book.authors.count)
+            add(.authors, 1 - dice, "\(common) of \(item.authors.count) authors in common (\(book.authors.joined(separator: ", ")))")
+        }
+
+        // Narrators: against the chosen edition's (Hardcover keeps them per edition).
+        if !item.narrators.isEmpty, let edition, !edition.narrators.isEmpty {
+            let common = item.narrators.filter { a in edition.narrators.contains { MatchNormalize.samePerson(a, $0) } }.count
+            let dice = 2 * Double(common) / Double(item.narrators.count + edition.narrators.count)
+            add(.narrators, 1 - dice, "\(common) of \(item.narrators.count) narrators in common (\(edition.narrators.joined(separator: ", ")))")
+        }
+
+        // Series, and the position in it.
+        if !item.series.isEmpty, !book.series.isEmpty {
+            var best: (sim: Double, mine: SeriesEntry, theirs: HardcoverSeriesEntry)? = nil
+            for mine in item.series {
+                for theirs in book.series {
+                    let sim = Distance.similarity(MatchNormalize.series(mine.name), MatchNormalize.series(theirs.name))
+                    if best == nil || sim > best!.sim { best = (sim, mine, theirs) }
+                }
+            }
+            if let best {
+                add(.series, 1 - best.sim, "\"\(best.mine.name)\" vs \"\(best.theirs.name)\"")
+                if best.sim >= 0.8, let a = MatchNormalize.sequence(best.mine.sequence), let b = best.theirs.position {
+                    add(.sequence, a == b ? 0 : 1, "#\(number(a)) vs #\(number(b))")
+                }
+            }
+        }
+
+        // Duration: the chosen audio edition's, else the book's.
+        if let mine = item.durationSeconds, mine > 0,
+           let theirs = (edition?.audioSeconds ?? book.audioSeconds).map(Double.init), theirs > 0 {
+            let off = abs(mine - theirs) / max(mine, theirs)
+            add(.duration, off / config.durationTolerance, "\(hours(mine)) vs \(hours(theirs)) (\(percent(off)) off)")
+        }
+
+        // Year: audiobooks often come out a year or two after the print book.
+        if let mine = item.publishedYear, let theirs = book.releaseYear {
+            let gap = abs(mine - theirs)
+            add(.year, gap <= 1 ? Double(gap) * 0.25 : min(1, 0.25 + Double(gap - 1) * 0.25), "\(mine) vs \(theirs)")
+        }
+
+        let weights = penalties.reduce(0) { $0 + $1.weight }
+        let lost = penalties.reduce(0) { $0 + $1.weight * $1.value }
+        let score = weights > 0 ? 1 - lost / weights : 0
+        return CandidateScore(bookId: book.id, editionId: edition?.id, score: (score * 10_000).rounded() / 10_000,
+                              penalties: penalties, methods: LookupMethod.allCases.filter { candidate.methods.contains($0) })
+    }
+
+    /// The edition to take data from: an audiobook edition when the book has one — the one an
+    /// identifier matched, else the one with the item's ASIN, its narrators, the closest duration,
+    /// the most readers; a print or ebook edition only when an identifier matched it and no
+    /// audiobook edition exists.
+    public static func chooseEdition(_ item: MatchItem, _ candidate: MatchCandidate) -> HardcoverEdition? {
+        let audio = candidate.book.editions.filter { $0.readingFormat == .audiobook }
+        guard !audio.isEmpty else {
+            return candidate.book.editions.first { candidate.matchedEditionIds.contains($0.id) }
+        }
+        func key(_ e: HardcoverEdition) -> (Int, Int, Int, Double, Int, Int) {
+            let matched = candidate.matchedEditionIds.contains(e.id) ? 1 : 0
+            let asin = e.asin.map { item.asins.contains($0) } == true ? 1 : 0
+            let narrators = item.narrators.filter { n in e.narrators.contains { MatchNormalize.samePerson(n, $0) } }.count
+            let duration: Double = {
+                guard let mine = item.durationSeconds, let theirs = e.audioSeconds, mine > 0 else { return 0 }
+                return -abs(mine - Double(theirs))
+            }()
+            let isDefault = e.id == candidate.book.defaultAudioEditionId ? 1 : 0
+            return (matched, asin, narrators, duration, isDefault, e.usersCount)
+        }
+        return audio.max { key($0) < key($1) }
+    }
+
+    private static func identifierAgreement(_ item: MatchItem, _ book: HardcoverBook) -> String? {
+        for e in book.editions {
+            if let asin = e.asin, item.asins.contains(asin) { return "ASIN \(asin) = edition \(e.id)" }
+            if let isbn = (e.isbn13 ?? e.isbn10).flatMap(Identifiers.isbn13), item.isbn13s.contains(isbn) {
+                return "ISBN \(isbn) = edition \(e.id)"
+            }
+        }
+        return nil
+    }
+
+    /// The item has an ASIN and the book's audiobook editions have others (another region, or another book).
+    private static func identifierDisagreement(_ item: MatchItem, _ book: HardcoverBook) -> String? {
+        guard let mine = item.asins.first else { return nil }
+        let theirs = book.editions.filter { $0.readingFormat == .audiobook }.compactMap(\.asin)
+        guard !theirs.isEmpty else { return nil }
+        return "ASIN \(mine) not among the audiobook editions' (\(theirs.prefix(3).joined(separator: ", ")))"
+    }
+
+    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
+
+    static func number(_ x: Double) -> String { x.rounded() == x ? String(Int(x)) : String(x) }
+
+    static func hours(_ seconds: Double) -> String {
+        let minutes = Int((seconds / 60).rounded())
+        return "\(minutes / 60)h\(String(format: "%02d", minutes % 60))"
+    }
+}
