@@ -81,11 +81,15 @@ struct HardcoverRulesTests {
             #expect(absent.message == "expecting a value for non-nullable variable: \"limit\"")
             let unexpected = try await inBandError(server, "{ books { id } }", ["limit": 5])
             #expect(unexpected.message == "unexpected variables in variableValues: limit")
-            // The BooksByTitle of the brief without `$editions` declared: refused, as Hasura does.
-            let undeclared = try await inBandError(server, """
+            // `$editions` used but not declared: refused, as Hasura does, whether or not a value is sent.
+            let query = """
                 query BooksByTitle($titles: [String!]!) { books(where: {title: {_in: $titles}}) { editions(limit: $editions) { id } } }
-                """, ["titles": ["Edgedancer"]])
-            #expect(undeclared.message == "unbound variable 'editions'")
+                """
+            for variables: [String: Any] in [["titles": ["Edgedancer"]], ["titles": ["Edgedancer"], "editions": 3]] {
+                let undeclared = try await inBandError(server, query, variables)
+                #expect(undeclared.message == "unbound variable 'editions'")
+                #expect(undeclared.path == "$.selectionSet.books.selectionSet.editions.args.limit")
+            }
             // A nullable variable not given is an argument not given.
             let reply = try await graphQL(server, "query($limit: Int) { books(limit: $limit) { id } }")
             #expect(try reply.rows("books").count == 6)

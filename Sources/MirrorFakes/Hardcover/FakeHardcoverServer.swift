@@ -5,7 +5,25 @@ import Logging
 import NIOCore
 
 /// A fake Hardcover GraphQL API (Hasura behind Hardcover's gateway) on loopback, over a
-/// `FakeHardcoverState`. One endpoint: POST /v1/graphql.
+/// `FakeHardcoverState`. One endpoint: POST /v1/graphql with {"query","variables"[,"operationName"]}.
+///
+/// In the order it checks them:
+/// - an injected fault (`FakeHardcoverState.inject`);
+/// - any other method or path: 404 {"path":"$","error":"resource does not exist","code":"not-found"};
+/// - `Authorization: Bearer <token>` (scheme in any case): missing, unknown or expired, 401
+///   {"error":"invalid_token","error_description":...}; a raw token: "Malformed Authorization header";
+/// - a body that is not a JSON object with a string `query`: 400 {"error":"Malformed request body"};
+///   a query that does not parse: 400 {"error":"invalid_query","error_description":"Syntax Error ..."}
+///   (Hardcover's gateway answer, rather than Hasura's in-band parse error);
+/// - quotas: 429 {"error":"Too Many Requests"} with Retry-After (FakeHardcoverLimits);
+/// - Hardcover's rules: 403 {"errors":["top_level_limit_exceeded"|"operator_not_allowed"|"max_depth_exceeded", "..."]}
+///   (see HCRules);
+/// - Hasura's validation, in band with HTTP 200: {"errors":[{"message","extensions":{"path","code"}}]};
+/// - the answer: {"data":{...}}, keys in selection order.
+/// Every answer carries RateLimit-Policy, RateLimit and X-RateLimit-* headers.
+///
+/// Lists (top-level and nested) return at most 100 rows whatever their `limit`, as a Hasura
+/// role's row limit does; without order_by they come in id order.
 public final class FakeHardcoverServer: Sendable {
     public let state: FakeHardcoverState
     public let port: Int

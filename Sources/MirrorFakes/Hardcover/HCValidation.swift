@@ -47,6 +47,8 @@ struct HCValidator {
             throw HCGraphQLError(message: "no \(operation.kind)s exist", path: "$")
         }
         let declared = Set(operation.variables.map(\.name))
+        // The document first: a variable used but not declared is reported before the values.
+        if let error = Self.unbound(operation.selections, declared: declared, path: "$") { throw error }
         let unexpected = variables.keys.filter { !declared.contains($0) }.sorted()
         if !unexpected.isEmpty {
             throw HCGraphQLError(message: "unexpected variables in variableValues: \(unexpected.joined(separator: ", "))",
@@ -69,6 +71,36 @@ struct HCValidator {
             }
         }
         return try plan(operation.selections, in: schema.queryRoot, path: "$")
+    }
+
+    /// The first use of a variable the operation does not declare.
+    private static func unbound(_ selections: [HCSelection], declared: Set<String>, path: String) -> HCGraphQLError? {
+        func find(_ value: HCInput, _ path: String) -> HCGraphQLError? {
+            switch value {
+            case .variable(let name) where !declared.contains(name):
+                return HCGraphQLError(message: "unbound variable '\(name)'", path: path)
+            case .list(let values):
+                for (n, v) in values.enumerated() { if let e = find(v, "\(path)[\(n)]") { return e } }
+            case .object(let fields):
+                for f in fields { if let e = find(f.value, path + "." + f.name) { return e } }
+            default:
+                break
+            }
+            return nil
+        }
+        for selection in selections {
+            let fieldPath = path + ".selectionSet." + selection.key
+            for argument in selection.arguments {
+                if let e = find(argument.value, fieldPath + ".args." + argument.name) { return e }
+            }
+            for directive in selection.directives {
+                for argument in directive.arguments {
+                    if let e = find(argument.value, fieldPath + ".directives." + directive.name) { return e }
+                }
+            }
+            if let children = selection.selections, let e = unbound(children, declared: declared, path: fieldPath) { return e }
+        }
+        return nil
     }
 
     // MARK: - Selections
