@@ -1,5 +1,5 @@
 /// Reads shelfmirror's config.toml: the subset of TOML it needs (no TOML package is available
-/// here). Keys with basic ("…") or literal ('…') strings, integers, booleans and arrays of
+/// here). Keys with basic ("…") or literal ('…') strings, integers, floats, booleans and arrays of
 /// strings; `[table]` headers prefix keys with "table."; `#` comments. Anything else is an
 /// error naming the line, so a typo never passes silently.
 public enum ConfigFile {
@@ -7,7 +7,17 @@ public enum ConfigFile {
         case string(String)
         case strings([String])
         case integer(Int)
+        case number(Double)
         case bool(Bool)
+
+        /// An integer or a float as a number.
+        public var double: Double? {
+            switch self {
+            case .integer(let n): Double(n)
+            case .number(let x): x
+            default: nil
+            }
+        }
     }
 
     public struct ParseError: UserFacingError, Equatable {
@@ -35,7 +45,10 @@ public enum ConfigFile {
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), !line.hasPrefix("[[") else { throw fail("a table header looks like [name]") }
                 table = line.dropFirst().dropLast().trimmingWhitespace()
-                guard !table.isEmpty, table.allSatisfy(isKeyCharacter) else { throw fail("bad table name \"\(table)\"") }
+                // Dotted names ([match.weights]) are nested tables.
+                guard !table.isEmpty, table.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(isKeyCharacter) }) else {
+                    throw fail("bad table name \"\(table)\"")
+                }
                 continue
             }
             guard let eq = line.firstIndex(of: "=") else { throw fail("expected key = value") }
@@ -90,7 +103,9 @@ public enum ConfigFile {
         s = s.dropFirst(word.count)
         if word == "true" { return .bool(true) }
         if word == "false" { return .bool(false) }
-        if let int = Int(word.replacingOccurrences(of: "_", with: "")) { return .integer(int) }
+        let digits = word.replacingOccurrences(of: "_", with: "")
+        if let int = Int(digits) { return .integer(int) }
+        if digits.contains("."), let x = Double(digits), x.isFinite { return .number(x) }
         return nil
     }
 

@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1-file-tags", migrate: v1FileTags)
         migrator.registerMigration("v2-abs-items", migrate: v2AbsItems)
         migrator.registerMigration("v3-hardcover", migrate: v3Hardcover)
+        migrator.registerMigration("v4-matches", migrate: v4Matches)
         return migrator
     }
 

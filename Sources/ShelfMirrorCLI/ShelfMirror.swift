@@ -25,7 +25,8 @@ public struct ShelfMirror: AsyncParsableCommand {
             The public SQL views are documented in schema/README.md.
             """,
         version: version,
-        subcommands: [Sync.self, Scan.self, Query.self, Search.self, Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self]
+        subcommands: [Sync.self, Scan.self, Match.self, Explain.self, Link.self, Unlink.self, Ignore.self, Query.self, Search.self,
+                      Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self]
     )
 
     public init() {}

@@ -76,6 +76,8 @@ public struct Settings: Sendable {
     public var hardcoverURL: Setting<String>
     public var hardcoverToken: Setting<Secret>?
     public var pathMaps: Setting<[PathMap]>
+    /// Matching weights and thresholds: the defaults, with `[match]` of config.toml over them.
+    public var matchConfig = MatchConfig()
 
     /// The variables a setting may be given by, first one wins.
     public static let databaseVariables = ["SHELFMIRROR_DB"]
@@ -130,7 +132,8 @@ public struct Settings: Sendable {
         var config: [String: ConfigFile.Value] = [:]
         if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
             config = try ConfigFile.parse(text, path: configPath)
-            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil }) {
+            matchConfig = try Self.matchConfig(config, path: configPath, text: text)
+            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil && !$0.hasPrefix("match.") }) {
                 throw ConfigFile.ParseError(path: configPath, line: Self.line(of: unknown, in: text),
                                             reason: "unknown key \(unknown) (known: \(Self.configKeys.keys.sorted().joined(separator: ", ")))")
             }
@@ -174,6 +177,37 @@ public struct Settings: Sendable {
         } else {
             pathMaps = Setting(value: [], source: .defaultValue)
         }
+    }
+
+    /// `[match]` keys: `strong`, `weak`, `close_second`, `duration_tolerance`, `identifier_mismatch`
+    /// (0…1), and `[match.weights]` with one weight (≥ 0) per penalty (`title = 3`, …).
+    static func matchConfig(_ config: [String: ConfigFile.Value], path: String, text: String) throws -> MatchConfig {
+        var match = MatchConfig()
+        let thresholds: [String: WritableKeyPath<MatchConfig, Double>] = [
+            "strong": \.strong, "weak": \.weak, "close_second": \.closeSecond,
+            "duration_tolerance": \.durationTolerance, "identifier_mismatch": \.identifierMismatch,
+        ]
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) where key.hasPrefix("match.") {
+            let name = String(key.dropFirst("match.".count))
+            func fail(_ reason: String) -> ConfigFile.ParseError {
+                ConfigFile.ParseError(path: path, line: line(of: key, in: text), reason: reason)
+            }
+            guard let number = value.double else { throw fail("\(key) must be a number") }
+            if let field = thresholds[name] {
+                guard (0...1).contains(number) else { throw fail("\(key) must be between 0 and 1") }
+                match[keyPath: field] = number
+            } else if name.hasPrefix("weights."), let kind = PenaltyKind(rawValue: String(name.dropFirst("weights.".count))) {
+                guard number >= 0 else { throw fail("\(key) must be 0 or more") }
+                match.weights[kind] = number
+            } else {
+                let known = thresholds.keys.sorted().map { "match.\($0)" } + PenaltyKind.allCases.map { "match.weights.\($0.rawValue)" }
+                throw fail("unknown key \(key) (known: \(known.joined(separator: ", ")))")
+            }
+        }
+        guard match.weak <= match.strong else {
+            throw ConfigFile.ParseError(path: path, line: line(of: "match.weak", in: text), reason: "match.weak must not be above match.strong")
+        }
+        return match
     }
 
     /// The variable (or flag) a setting came from, for messages.

@@ -1,0 +1,87 @@
+import Foundation
+import MirrorCore
+import MirrorStore
+
+public struct MatchOptions: Sendable {
+    /// Only these items (nil: all).
+    public var itemIds: Set<String>?
+    /// Score again even the items whose inputs did not change.
+    public var rematch = false
+    public var config = MatchConfig()
+    /// Items per transaction.
+    public var chunkSize = 500
+
+    public init(itemIds: Set<String>? = nil, rematch: Bool = false, config: MatchConfig = MatchConfig()) {
+        self.itemIds = itemIds
+        self.rematch = rematch
+        self.config = config
+    }
+}
+
+public struct MatchProgress: Sendable {
+    public var done: Int
+    public var total: Int
+}
+
+public struct MatchSummary: Sendable {
+    public var items: Int
+    /// Scored this run.
+    public var scored: Int
+    /// Skipped: nothing they depend on changed since they were scored.
+    public var unchanged: Int
+    /// Left alone: the user linked, unlinked or ignored them.
+    public var pinned: Int
+    /// Of the scored items, by outcome.
+    public var byStatus: [MatchStatus: Int]
+    public var seconds: Double
+}
+
+/// `match`: scores every item against its candidate books, offline. An item is scored again only
+/// when what it depends on changed (its metadata, its candidates, or the weights), and never
+/// when the user decided about it.
+public enum MatchWorkflow {
+    public static func run(mirror: Mirror, options: MatchOptions = MatchOptions(),
+                           progress: (MatchProgress) -> Void = { _ in }) throws -> MatchSummary {
+        let started = Date()
+        let items = try mirror.matchItems(ids: options.itemIds)
+        let states = try mirror.matchStates()
+        let configKey = options.config.fingerprint
+        var summary = MatchSummary(items: items.count, scored: 0, unchanged: 0, pinned: 0, byStatus: [:], seconds: 0)
+        let open = items.filter { item in
+            guard states[item.itemId]?.pinned == true else { return true }
+            summary.pinned += 1
+            return false
+        }
+        var done = summary.pinned
+        for start in stride(from: 0, to: open.count, by: max(1, options.chunkSize)) {
+            let chunk = Array(open[start..<min(start + options.chunkSize, open.count)])
+            let inputs = try mirror.matchInputs(chunk)
+            var results: [(result: MatchResult, fingerprint: String, titles: [Int: String])] = []
+            for input in inputs {
+                let fingerprint = Fingerprint.of([input.fingerprint, configKey])
+                if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
+                    summary.unchanged += 1
+                    continue
+                }
+                let result = Matcher.match(input.item, candidates: input.candidates, config: options.config)
+                summary.byStatus[result.status, default: 0] += 1
+                let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
+                results.append((result, fingerprint, titles))
+            }
+            try mirror.saveMatches(results)
+            summary.scored += results.count
+            done += chunk.count
+            progress(MatchProgress(done: done, total: items.count))
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+}
+
+extension MatchConfig {
+    /// Changes whenever a weight or threshold does, so that a rematch follows new settings.
+    var fingerprint: String {
+        Fingerprint.of(PenaltyKind.allCases.map { "\($0.rawValue)=\(weight($0))" }
+            + ["\(strong)", "\(weak)", "\(closeSecond)", "\(durationTolerance)", "\(identifierMismatch)"])
+    }
+}

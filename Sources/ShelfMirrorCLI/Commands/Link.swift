@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import MirrorCore
+import MirrorStore
+
+extension ShelfMirror {
+    struct Link: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Link an item to a Hardcover book yourself; rematches keep it.",
+            discussion: """
+                The book must be in the mirror (sync brings the books items could match; `explain` \
+                lists an item's candidates). Without --edition, the item's best audiobook edition \
+                of that book is chosen.
+
+                Examples:
+                  shelfmirror link "The Way of Kings" 328491
+                  shelfmirror link li_8a7f… 328491 --edition 30405060
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The item: its id, or its exact title.", valueName: "item"))
+        var item: String
+
+        @Argument(help: ArgumentHelp("The Hardcover book id.", valueName: "book"))
+        var book: Int
+
+        @Option(help: ArgumentHelp("The Hardcover edition id (default: the best audiobook edition).", valueName: "edition"))
+        var edition: Int?
+
+        func run() throws {
+            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
+            let id = try ItemArgument.resolve(item, in: mirror)
+            guard let found = try mirror.hardcoverBook(id: book) else {
+                throw UsageError(summary: "Hardcover book \(book) is not in the mirror",
+                                 hint: "`shelfmirror explain \(item)` lists the item's candidates; sync brings the books items could match.")
+            }
+            if let edition, !found.editions.contains(where: { $0.id == edition }) {
+                throw UsageError(summary: "edition \(edition) is not an edition of book \(book) in the mirror",
+                                 hint: "Its editions in the mirror: " + found.editions.map { "\($0.id) (\($0.readingFormat.rawValue))" }.joined(separator: ", "))
+            }
+            let chosen = try edition ?? mirror.matchItems(ids: [id]).first.flatMap {
+                Matcher.chooseEdition($0, MatchCandidate(book: found))?.id
+            }
+            try mirror.pinMatch(itemId: id, status: .confirmed, bookId: book, editionId: chosen)
+            Console.err("Linked \(id) to \"\(found.title)\" (book \(book)" + (chosen.map { ", edition \($0)" } ?? "") + ").")
+        }
+    }
+
+    struct Unlink: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reject an item's match: it stays unmatched through rematches until you link it.",
+            discussion: """
+                With --reset, forgets your decision (link, unlink or ignore) instead: the next \
+                `match` scores the item again.
+
+                Examples:
+                  shelfmirror unlink "The Way of Kings"
+                  shelfmirror unlink li_8a7f… --reset
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The item: its id, or its exact title.", valueName: "item"))
+        var item: String
+
+        @Flag(help: "Forget the decision about the item instead; `match` scores it again.")
+        var reset = false
+
+        func run() throws {
+            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
+            let id = try ItemArgument.resolve(item, in: mirror)
+            try mirror.pinMatch(itemId: id, status: reset ? nil : .rejected)
+            Console.err(reset ? "Forgot the decision about \(id); `shelfmirror match` scores it again."
+                              : "Rejected the match of \(id); it stays unmatched until you link it (or `unlink --reset`).")
+        }
+    }
+
+    struct Ignore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Leave an item out of matching and proposals, through every rematch.",
+            discussion: """
+                Example:
+                  shelfmirror ignore "My Home Recording"
+                  shelfmirror unlink "My Home Recording" --reset    # undo
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The item: its id, or its exact title.", valueName: "item"))
+        var item: String
+
+        func run() throws {
+            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
+            let id = try ItemArgument.resolve(item, in: mirror)
+            try mirror.pinMatch(itemId: id, status: .ignored)
+            Console.err("Ignoring \(id) from now on (`shelfmirror unlink \(id) --reset` undoes it).")
+        }
+    }
+}
