@@ -6,7 +6,7 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 .PHONY: help setup build release test sample bench schema fixtures clean
 
 help:
-	@echo "make sample    set up, build, sync the built-in sample library and scan sample audio, then query"
+	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
 	@echo "make test      set up, build, and run the tests"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
 	@echo "make release   build .build/release/shelfmirror"
@@ -44,6 +44,11 @@ sample: release
 	$$B --db "$$DB" query "SELECT l.resolved_by, count(*) AS items FROM hardcover_lookups l GROUP BY 1"; \
 	echo; echo "\$$ shelfmirror query \"SELECT i.title, c.method, b.title AS hardcover_title, b.authors FROM items i JOIN hardcover_candidates c ON c.item_id = i.id JOIN hardcover_books b ON b.id = c.book_id WHERE c.method IN ('title', 'search') LIMIT 6\""; \
 	$$B --db "$$DB" query "SELECT i.title, c.method, b.title AS hardcover_title, b.authors FROM items i JOIN hardcover_candidates c ON c.item_id = i.id JOIN hardcover_books b ON b.id = c.book_id WHERE c.method IN ('title', 'search') LIMIT 6"; \
+	echo; echo "\$$ shelfmirror match"; $$B --db "$$DB" match; \
+	echo; echo "\$$ shelfmirror query \"SELECT status, method, count(*) AS items, round(avg(score), 3) AS score FROM matches GROUP BY 1, 2\""; \
+	$$B --db "$$DB" query "SELECT status, method, count(*) AS items, round(avg(score), 3) AS score FROM matches GROUP BY 1, 2"; \
+	ITEM=$$($$B --db "$$DB" query "SELECT m.item_id FROM matches m JOIN hardcover_lookups l USING (item_id) WHERE l.resolved_by = 'search' LIMIT 1" --format csv | sed -n 2p | tr -d '\r'); \
+	echo; echo "\$$ shelfmirror explain $$ITEM"; $$B --db "$$DB" explain "$$ITEM" --candidates 2; \
 	echo; echo "\$$ shelfmirror search stormlight"; $$B --db "$$DB" search stormlight; \
 	echo; echo "\$$ shelfmirror query \"SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL\""; \
 	$$B --db "$$DB" query "SELECT format, title, artist, composer FROM file_tags WHERE error IS NULL AND title IS NOT NULL"; \

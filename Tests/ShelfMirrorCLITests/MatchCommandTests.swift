@@ -1,0 +1,66 @@
+import Foundation
+import MirrorFakes
+import TestSupport
+import Testing
+
+/// `match`, `explain`, `link`, `unlink` and `ignore` as a user runs them, offline after one sync.
+struct MatchCommandTests {
+    @Test func matchExplainAndDecisions() async throws {
+        let servers = try await HardcoverCommandTests.Servers.start(items: 40)
+        defer { Task { await servers.stop() } }
+        let sync = try await Binary.runAsync(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
+        #expect(sync.status == 0, "\(sync.stderr)")
+        await servers.stop() // everything from here on is offline
+
+        let match = try await Binary.runAsync(["match", "--db", servers.db])
+        #expect(match.status == 0, "\(match.stderr)")
+        #expect(match.stderr.contains("Matched 40 items"))
+        let again = try await Binary.runAsync(["match", "--db", servers.db])
+        #expect(again.stderr.contains("40 unchanged"))
+
+        let item = try await servers.value("SELECT item_id FROM matches ORDER BY item_id LIMIT 1")
+        let book = try await servers.value("SELECT book_id FROM matches WHERE item_id = '\(item)'")
+        let explain = try await Binary.runAsync(["explain", item, "--db", servers.db])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains("Recommendation:"))
+        #expect(explain.stdout.contains("book \(book)"))
+        #expect(explain.stdout.contains("title "))
+        let json = try await Binary.runAsync(["explain", item, "--db", servers.db, "--format", "json"])
+        #expect(json.stdout.contains("\"penalty\":"))
+
+        let other = try await servers.value("SELECT id FROM hardcover_books WHERE id <> \(book) ORDER BY id LIMIT 1")
+        let link = try await Binary.runAsync(["link", item, other, "--db", servers.db])
+        #expect(link.status == 0, "\(link.stderr)")
+        #expect(try await servers.value("SELECT status || ' ' || book_id || ' ' || pinned FROM matches WHERE item_id = '\(item)'") == "confirmed \(other) 1")
+        _ = try await Binary.runAsync(["match", "--rematch", "--db", servers.db])
+        #expect(try await servers.value("SELECT status FROM matches WHERE item_id = '\(item)'") == "confirmed")
+        let explained = try await Binary.runAsync(["explain", item, "--db", servers.db])
+        #expect(explained.stdout.contains("Decided by you: confirmed"))
+
+        #expect(try await Binary.runAsync(["unlink", item, "--db", servers.db]).status == 0)
+        #expect(try await servers.value("SELECT status FROM matches WHERE item_id = '\(item)'") == "rejected")
+        #expect(try await Binary.runAsync(["ignore", item, "--db", servers.db]).status == 0)
+        #expect(try await servers.value("SELECT status FROM matches WHERE item_id = '\(item)'") == "ignored")
+        #expect(try await Binary.runAsync(["unlink", item, "--reset", "--db", servers.db]).status == 0)
+        _ = try await Binary.runAsync(["match", "--db", servers.db])
+        #expect(try await servers.value("SELECT book_id || ' ' || pinned FROM matches WHERE item_id = '\(item)'") == "\(book) 0")
+    }
+
+    @Test func badArgumentsSayWhatToDo() async throws {
+        let servers = try await HardcoverCommandTests.Servers.start(items: 10)
+        defer { Task { await servers.stop() } }
+        #expect(try await Binary.runAsync(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
+        let unknown = try await Binary.runAsync(["explain", "No Such Book", "--db", servers.db])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("no item \"No Such Book\""))
+        #expect(unknown.stderr.contains("shelfmirror search"))
+        let item = try await servers.value("SELECT id FROM items LIMIT 1")
+        let noBook = try await Binary.runAsync(["link", item, "999999999", "--db", servers.db])
+        #expect(noBook.status == 64)
+        #expect(noBook.stderr.contains("Hardcover book 999999999 is not in the mirror"))
+        let empty = try TemporaryFolder()
+        let nothing = try await Binary.runAsync(["match", "--db", empty.file("m.sqlite")])
+        #expect(nothing.status == 64)
+        #expect(nothing.stderr.contains("Run `shelfmirror sync` first"))
+    }
+}
