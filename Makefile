@@ -3,12 +3,13 @@ SWIFT ?= swift
 BIN_RELEASE = .build/release/shelfmirror
 SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 
-.PHONY: help setup build release test sample bench schema fixtures clean
+.PHONY: help setup build release test sample bench eval schema fixtures clean
 
 help:
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
 	@echo "make test      set up, build, and run the tests"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
+	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make schema    regenerate schema/mirror.sql from the binary"
 	@echo "make fixtures  regenerate fixtures/audio (needs ffmpeg and mutagen)"
@@ -60,6 +61,11 @@ bench:
 	python3 bench/scan_bench.py $(ARGS)
 	python3 bench/sync_bench.py
 	python3 bench/hardcover_bench.py
+	python3 bench/match_bench.py
+
+# Matching quality on the labelled evaluation set: precision and recall of automatic matches.
+eval: build
+	.build/debug/shelfmirror eval fixtures/eval
 
 schema: build
 	.build/debug/shelfmirror schema > schema/mirror.sql

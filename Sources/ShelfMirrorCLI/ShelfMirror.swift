@@ -26,7 +26,7 @@ public struct ShelfMirror: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [Sync.self, Scan.self, Match.self, Explain.self, Link.self, Unlink.self, Ignore.self, Query.self, Search.self,
-                      Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self]
+                      Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self, Eval.self]
     )
 
     public init() {}

@@ -301,3 +301,16 @@ extension Mirror {
         }
     }
 }
+
+extension Mirror {
+    /// Every stored match, by item.
+    public func matchRows() throws -> [String: (status: MatchStatus, bookId: Int?, editionId: Int?, score: Double?)] {
+        try read { db in
+            var out: [String: (MatchStatus, Int?, Int?, Double?)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT item_id, status, book_id, edition_id, score FROM match") {
+                out[row[0]] = (MatchStatus(rawValue: row[1]) ?? .unmatched, row[2], row[3], row[4])
+            }
+            return out
+        }
+    }
+}
