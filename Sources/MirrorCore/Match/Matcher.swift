@@ -36,8 +36,10 @@ public enum Matcher {
             add(.identifiers, config.identifierMismatch, differs)
         }
 
-        // Title: the better of the bare titles and the titles with their subtitles.
-        if let title = item.title, !title.isEmpty {
+        // Title: the better of the bare titles and the titles with their subtitles. A title that
+        // is only the item's series and number ("The Maravel Novels, Book 3") says nothing more
+        // than the series does: it is left to the series and position.
+        if let title = item.title, !title.isEmpty, !isSeriesTitle(title, item.series) {
             let bare = Distance.similarity(MatchNormalize.title(title), MatchNormalize.title(book.title))
             let full = Distance.similarity(MatchNormalize.fullTitle(title, subtitle: item.subtitle),
                                            MatchNormalize.fullTitle(book.title, subtitle: book.subtitle))
@@ -117,6 +119,23 @@ public enum Matcher {
             return (matched, asin, narrators, duration, isDefault, e.usersCount)
         }
         return audio.max { key($0) < key($1) }
+    }
+
+    /// "The Maravel Novels, Book 3", "Korvath Mysteries 1.5": the series' name and a number.
+    static func isSeriesTitle(_ title: String, _ series: [SeriesEntry]) -> Bool {
+        let words = MatchNormalize.fold(title).split(separator: " ").map(String.init)
+        return series.contains { entry in
+            let name = MatchNormalize.series(entry.name).split(separator: " ").map(String.init)
+            guard !name.isEmpty else { return false }
+            // Find the series' words at the start (after an article), then only numbers and markers.
+            var rest = words
+            if let first = rest.first, ["the", "a", "an", "die", "der", "das", "le", "la", "les", "el"].contains(first), rest.count > name.count {
+                rest.removeFirst()
+            }
+            guard rest.count >= name.count, Array(rest.prefix(name.count)) == name else { return false }
+            let tail = rest.dropFirst(name.count).filter { !["series", "saga", "novels", "book", "volume", "vol", "part", "no"].contains($0) }
+            return tail.allSatisfy { Int($0) != nil || MatchNormalize.romanNumeral($0) != nil || MatchNormalize.spelledNumber($0) != nil }
+        }
     }
 
     private static func identifierAgreement(_ item: MatchItem, _ book: HardcoverBook) -> String? {

@@ -110,24 +110,40 @@ extension Mirror {
                                                  "le", "la", "les", "de", "et", "el", "los", "y", "book", "volume", "part"]
 
     /// Hardcover books whose title has every significant word of the item's title, best first;
-    /// and, for a title with a typo or a translation, books by the item's first author with one
-    /// of the title's words.
+    /// then, for a title with a typo or a translation, books by the item's first author with one
+    /// of the title's words; and books of the item's series by that author (for items titled by
+    /// their series, "The Maravel Novels, Book 3").
     static func fullTextHits(_ item: MatchItem, limit: Int, db: Database) throws -> [Int] {
-        guard let title = item.title else { return [] }
-        let words = MatchNormalize.title(title).split(separator: " ").map(String.init).filter { !stopWords.contains($0) && $0.count > 1 }
-        guard !words.isEmpty else { return [] }
-        let quoted = words.prefix(8).map { "\"\($0)\"" }
         let statement = try db.cachedStatement(sql: """
             SELECT rowid FROM hardcover_books_fts WHERE hardcover_books_fts MATCH ? ORDER BY rank LIMIT ?
             """)
-        var ids = try Int.fetchAll(statement, arguments: ["{title subtitle} : (\(quoted.joined(separator: " AND ")))", limit])
-        if ids.count < limit, let surname = item.authors.first.map(MatchNormalize.person)?.split(separator: " ").last, surname.count > 1 {
-            let more = try Int.fetchAll(statement, arguments: [
-                "authors : \"\(surname)\" AND {title subtitle} : (\(quoted.joined(separator: " OR ")))", limit - ids.count,
-            ])
-            for id in more where !ids.contains(id) { ids.append(id) }
+        var ids: [Int] = []
+        func add(_ query: String) throws {
+            guard ids.count < limit else { return }
+            for id in try Int.fetchAll(statement, arguments: [query, limit - ids.count]) where !ids.contains(id) { ids.append(id) }
+        }
+        let words = ftsWords(item.title.map { MatchNormalize.title(apart($0)) } ?? "")
+        let surname = item.authors.first.map { ftsWords(MatchNormalize.person(apart($0))) }?.last
+        if !words.isEmpty {
+            let quoted = words.prefix(8).map { "\"\($0)\"" }
+            try add("{title subtitle} : (\(quoted.joined(separator: " AND ")))")
+            if let surname { try add("authors : \"\(surname)\" AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))") }
+        }
+        if let surname, let series = item.series.first {
+            let seriesWords = ftsWords(MatchNormalize.series(apart(series.name))).prefix(6).map { "\"\($0)\"" }
+            if !seriesWords.isEmpty { try add("authors : \"\(surname)\" AND series : (\(seriesWords.joined(separator: " AND ")))") }
         }
         return ids
+    }
+
+    /// Words as the FTS index has them (an apostrophe splits: "brennan's" is "brennan" "s"),
+    /// without stop words and single letters.
+    static func ftsWords(_ text: String) -> [String] {
+        MatchNormalize.fold(apart(text)).split(separator: " ").map(String.init).filter { !stopWords.contains($0) && $0.count > 1 }
+    }
+
+    private static func apart(_ text: String) -> String {
+        text.replacingOccurrences(of: "'", with: " ").replacingOccurrences(of: "’", with: " ")
     }
 
     /// Books by id, with their editions, and when each was fetched.

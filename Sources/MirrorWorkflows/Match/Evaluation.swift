@@ -82,13 +82,14 @@ public enum Evaluation {
         var edition_id: Int?
     }
 
-    public static func run(folder: URL, config: MatchConfig = MatchConfig()) throws -> Report {
+    /// `keep`: a path to write the evaluation mirror to (for `explain`); else it lives in memory.
+    public static func run(folder: URL, config: MatchConfig = MatchConfig(), keep: String? = nil) throws -> Report {
         let decoder = JSONDecoder()
         let items = try decoder.decode([WireItem].self, from: Data(contentsOf: folder.appendingPathComponent("items.json")))
         let catalog = try decoder.decode(WireCatalog.self, from: Data(contentsOf: folder.appendingPathComponent("catalog.json")))
         let labels = try decoder.decode([String: Label].self, from: Data(contentsOf: folder.appendingPathComponent("labels.json")))
 
-        let mirror = try Mirror.inMemory()
+        let mirror = try keep.map { try Mirror.openForWriting(path: $0) } ?? Mirror.inMemory()
         try mirror.saveLibraries([Library(id: "eval", name: "Evaluation", mediaType: "book", folders: ["/eval"])])
         let runId = try mirror.beginSyncRun(source: "abs", server: nil, libraries: ["Evaluation"], full: true)
         try mirror.recordListing(items.map { ListedItem(id: $0.id, updatedAtMs: 0, fingerprint: "eval") }, libraryId: "eval", runId: runId)

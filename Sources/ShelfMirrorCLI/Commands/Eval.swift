@@ -23,6 +23,9 @@ extension ShelfMirror {
         @Argument(help: ArgumentHelp("The evaluation set's folder.", valueName: "folder"))
         var folder: String = "fixtures/eval"
 
+        @Option(help: ArgumentHelp("Write the evaluation mirror here (a new file), to `explain` its items.", valueName: "path"))
+        var keep: String?
+
         @Option(help: "Fail (exit 1) when auto precision is below this.")
         var minPrecision: Double = 0.99
 
@@ -36,7 +39,10 @@ extension ShelfMirror {
                 throw UsageError(summary: "no evaluation set in \(folder) (items.json, catalog.json, labels.json)",
                                  hint: "Run it from the repository: `shelfmirror eval fixtures/eval`.")
             }
-            let report = try Evaluation.run(folder: url, config: settings.matchConfig)
+            if let keep, FileManager.default.fileExists(atPath: keep) {
+                throw UsageError(summary: "\(keep) exists already", hint: "--keep writes a new mirror; give a new path.")
+            }
+            let report = try Evaluation.run(folder: url, config: settings.matchConfig, keep: keep)
             Console.out("| case | items | in catalog | auto | auto right | needs review | unmatched | best right | precision | recall | edition right |")
             Console.out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
             for row in report.cases + [report.total] {
