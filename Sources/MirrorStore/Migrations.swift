@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v2-abs-items", migrate: v2AbsItems)
         migrator.registerMigration("v3-hardcover", migrate: v3Hardcover)
         migrator.registerMigration("v4-matches", migrate: v4Matches)
+        migrator.registerMigration("v5-changes", migrate: v5Changes)
         return migrator
     }
 

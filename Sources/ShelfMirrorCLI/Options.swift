@@ -1,4 +1,5 @@
 import ArgumentParser
+import MirrorCore
 import MirrorWorkflows
 
 /// Options every command takes.
@@ -26,4 +27,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json, jsonl or csv.")
     var format: OutputFormat = .table
+}
+
+extension DiffField: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }

@@ -78,6 +78,8 @@ public struct Settings: Sendable {
     public var pathMaps: Setting<[PathMap]>
     /// Matching weights and thresholds: the defaults, with `[match]` of config.toml over them.
     public var matchConfig = MatchConfig()
+    /// What `diff` may do per field: `[diff]` of config.toml (`policy = "fill"`, and one key per field).
+    public var diffPolicy = DiffPolicy()
 
     /// The variables a setting may be given by, first one wins.
     public static let databaseVariables = ["SHELFMIRROR_DB"]
@@ -133,7 +135,8 @@ public struct Settings: Sendable {
         if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
             config = try ConfigFile.parse(text, path: configPath)
             matchConfig = try Self.matchConfig(config, path: configPath, text: text)
-            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil && !$0.hasPrefix("match.") }) {
+            diffPolicy = try Self.diffPolicy(config, path: configPath, text: text)
+            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil && !$0.hasPrefix("match.") && !$0.hasPrefix("diff.") }) {
                 throw ConfigFile.ParseError(path: configPath, line: Self.line(of: unknown, in: text),
                                             reason: "unknown key \(unknown) (known: \(Self.configKeys.keys.sorted().joined(separator: ", ")))")
             }
@@ -208,6 +211,29 @@ public struct Settings: Sendable {
             throw ConfigFile.ParseError(path: path, line: line(of: "match.weak", in: text), reason: "match.weak must not be above match.strong")
         }
         return match
+    }
+
+    /// `[diff]`: `policy` (the default for every field) and one key per field, each `fill`
+    /// (only empty fields, the default), `replace` or `ignore`.
+    static func diffPolicy(_ config: [String: ConfigFile.Value], path: String, text: String) throws -> DiffPolicy {
+        var policy = DiffPolicy()
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) where key.hasPrefix("diff.") {
+            let name = String(key.dropFirst("diff.".count))
+            func fail(_ reason: String) -> ConfigFile.ParseError {
+                ConfigFile.ParseError(path: path, line: line(of: key, in: text), reason: reason)
+            }
+            guard case .string(let text) = value, let rule = FieldPolicy(rawValue: text) else {
+                throw fail("\(key) must be \"fill\", \"replace\" or \"ignore\"")
+            }
+            if name == "policy" {
+                policy.defaultPolicy = rule
+            } else if let field = DiffField(rawValue: name) {
+                policy.fields[field] = rule
+            } else {
+                throw fail("unknown key \(key) (known: diff.policy, " + DiffField.allCases.map { "diff.\($0.rawValue)" }.joined(separator: ", ") + ")")
+            }
+        }
+        return policy
     }
 
     /// The variable (or flag) a setting came from, for messages.

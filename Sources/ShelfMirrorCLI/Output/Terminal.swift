@@ -22,9 +22,13 @@ struct Terminal: Sendable {
         return Terminal(stdoutIsTTY: out, stderrIsTTY: err, color: out && !noColor && env["TERM"] != "dumb", width: width)
     }()
 
+    /// For files: no colour, a wide page.
+    static let plain = Terminal(stdoutIsTTY: false, stderrIsTTY: false, color: false, width: 160)
+
     func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
     func red(_ text: String) -> String { color ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+    func green(_ text: String) -> String { color ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
 }
 
 /// Diagnostics go to standard error; data to standard output.

@@ -1,0 +1,87 @@
+import Foundation
+import MirrorCore
+import MirrorStore
+
+/// The reports of `diff`: a side-by-side table that fits the terminal, JSON, CSV and Markdown.
+enum DiffReport {
+    /// A stored JSON value as one line: "A, B", "Series #2", the text itself.
+    static func display(_ json: String?) -> String {
+        guard let json, let data = json.data(using: .utf8),
+              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return "" }
+        switch value {
+        case let s as String: return s
+        case let list as [String]: return list.joined(separator: ", ")
+        case let entries as [[String: Any]]:
+            return entries.map { e in
+                let name = e["name"] as? String ?? ""
+                return (e["sequence"] as? String).map { "\(name) #\($0)" } ?? name
+            }.joined(separator: "; ")
+        default: return json
+        }
+    }
+
+    static func table(_ rows: [ChangeRow], terminal: Terminal) -> String {
+        guard !rows.isEmpty else { return "" }
+        let fixed = 14 + 10 + 8 + 8   // field, source/action, status, score columns and gaps
+        let free = max(40, terminal.width - fixed)
+        let titleWidth = min(28, max(10, free / 5))
+        let valueWidth = max(12, (free - titleWidth) / 2 - 2)
+        func cut(_ s: String, _ width: Int) -> String {
+            let one = s.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return one.count <= width ? one.padding(toLength: width, withPad: " ", startingAt: 0) : String(one.prefix(width - 1)) + "…"
+        }
+        var lines: [String] = []
+        let header = cut("item", titleWidth) + "  " + cut("field", 14) + "  " + cut("now", valueWidth) + "  " + cut("proposed", valueWidth)
+            + "  " + cut("from", 16) + "  score"
+        lines.append(terminal.bold(header))
+        var lastItem = ""
+        for r in rows {
+            let item = r.itemId == lastItem ? "" : (r.itemTitle ?? r.itemId)
+            lastItem = r.itemId
+            let now = r.current.map(display) ?? "—"
+            let proposed = display(r.proposed)
+            let from = "\(r.source) \(r.action.rawValue)" + (r.status == "pending" ? "" : " (\(r.status))")
+            lines.append(cut(item, titleWidth) + "  " + cut(r.field.rawValue, 14) + "  " + terminal.red(cut(now, valueWidth)) + "  "
+                + terminal.green(cut(proposed, valueWidth)) + "  " + cut(from, 16) + "  " + (r.score.map { String(format: "%.2f", $0) } ?? "—"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The JSON shape documented in the README.
+    static func json(_ rows: [ChangeRow]) -> String {
+        let objects = rows.map { r -> String in
+            "{\"id\":\(r.id),\"item_id\":\(JSONText.string(r.itemId)),\"item_title\":\(r.itemTitle.map(JSONText.string) ?? "null"),"
+                + "\"field\":\"\(r.field.rawValue)\",\"current\":\(r.current ?? "null"),\"proposed\":\(r.proposed),"
+                + "\"source\":\"\(r.source)\",\"action\":\"\(r.action.rawValue)\",\"status\":\"\(r.status)\","
+                + "\"match_status\":\(r.matchStatus.map(JSONText.string) ?? "null"),\"score\":\(r.score.map { String($0) } ?? "null"),"
+                + "\"book_id\":\(r.bookId.map(String.init) ?? "null")}"
+        }
+        return "[" + (objects.isEmpty ? "" : "\n  " + objects.joined(separator: ",\n  ") + "\n") + "]\n"
+    }
+
+    static func csv(_ rows: [ChangeRow]) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var out = "id,item_id,item_title,field,current,proposed,source,action,status,match_status,score,book_id\r\n"
+        for r in rows {
+            out += [String(r.id), r.itemId, r.itemTitle ?? "", r.field.rawValue, r.current.map(display) ?? "", display(r.proposed),
+                    r.source, r.action.rawValue, r.status, r.matchStatus ?? "", r.score.map { String($0) } ?? "",
+                    r.bookId.map(String.init) ?? ""].map(field).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    static func markdown(_ rows: [ChangeRow]) -> String {
+        func cell(_ s: String) -> String {
+            s.replacingOccurrences(of: "|", with: "\\|").split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+        var out = "| item | field | now | proposed | from | status | score |\n|---|---|---|---|---|---|---:|\n"
+        for r in rows {
+            out += "| \(cell(r.itemTitle ?? r.itemId)) | \(r.field.rawValue) | \(cell(r.current.map(display) ?? "—")) | "
+                + "**\(cell(display(r.proposed)))** | \(r.source) \(r.action.rawValue) | \(r.status) | "
+                + (r.score.map { String(format: "%.2f", $0) } ?? "—") + " |\n"
+        }
+        return out
+    }
+}
