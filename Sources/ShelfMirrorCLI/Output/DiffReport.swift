@@ -22,10 +22,11 @@ enum DiffReport {
 
     static func table(_ rows: [ChangeRow], terminal: Terminal) -> String {
         guard !rows.isEmpty else { return "" }
-        let fixed = 14 + 10 + 8 + 8   // field, source/action, status, score columns and gaps
-        let free = max(40, terminal.width - fixed)
+        // item  field(14)  now  proposed  from(16)  score(5), two spaces between columns.
+        let fixed = 14 + 16 + 5 + 5 * 2
+        let free = max(44, terminal.width - fixed)
         let titleWidth = min(28, max(10, free / 5))
-        let valueWidth = max(12, (free - titleWidth) / 2 - 2)
+        let valueWidth = max(12, (free - titleWidth) / 2)
         func cut(_ s: String, _ width: Int) -> String {
             let one = s.split(whereSeparator: \.isNewline).joined(separator: " ")
             return one.count <= width ? one.padding(toLength: width, withPad: " ", startingAt: 0) : String(one.prefix(width - 1)) + "…"
