@@ -106,3 +106,22 @@ struct MatchNormalizeTests {
         #expect(typo > 0.8 && typo < 1)
     }
 }
+
+extension MatchNormalizeTests {
+    static let moreTitles: [Case] = [
+        .init("series and number before a dash", "The Hesper Fell Chronicles 02 - All the Amber Storms", "all the amber storms"),
+        .init("Book 2 before a dash", "Book 2 - The Organist's War", "organists war"),
+        .init("a dash with a subtitle after", "Leviathan Wakes - The Expanse", "leviathan wakes"),
+    ]
+
+    @Test(arguments: moreTitles)
+    func moreTitleNormalForms(_ c: Case) {
+        #expect(MatchNormalize.title(c.input) == c.expected)
+    }
+
+    @Test(arguments: [("Łukasz Kowalczyk", "Lukasz Kowalczyk"), ("Søren Østergaard", "Soren Ostergaard")])
+    func lettersThatDoNotDecomposeAreTransliterated(_ a: String, _ b: String) {
+        #expect(MatchNormalize.samePerson(a, b))
+        #expect(MatchNormalize.fold(a, transliterate: false) != MatchNormalize.fold(b, transliterate: false), "kept for full-text queries")
+    }
+}

@@ -139,3 +139,43 @@ struct MatcherTests {
         #expect(abs(score.score - (1 - (2 * 0 + 1 * 1) / 3.0)) < 0.0001)
     }
 }
+
+extension MatcherTests {
+    @Test(arguments: [
+        ("The Maravel Novels, Book 3", "The Maravel Novels", true),
+        ("Korvath Mysteries 1.5", "The Korvath Mysteries", true),
+        ("Greymantle Cycle, Book 3", "Greymantle Cycle", true),
+        ("The Way of Kings", "The Stormlight Archive", false),
+        ("Maravel Rising", "The Maravel Novels", false),
+    ])
+    func aTitleThatIsOnlyTheSeriesIsLeftToTheSeries(_ title: String, _ series: String, _ isSeries: Bool) {
+        let item = MatchItem(itemId: "li", title: title, authors: ["Brandon Sanderson"], series: [SeriesEntry(name: series, sequence: "3")])
+        let score = Matcher.score(item, MatchCandidate(book: Self.wayOfKings))
+        #expect(score.penalties.contains { $0.kind == .title } == !isSeries)
+    }
+
+    @Test func aBookWithoutAudiobookEditionDoesNotWinByOfferingLessEvidence() {
+        var print = Self.wayOfKings
+        print.id = 5
+        print.title = "The Way of Kings: Prelude"
+        print.editions = print.editions.filter { $0.readingFormat != .audiobook }
+        print.audioSeconds = nil
+        var item = Self.item
+        item.asins = []
+        let result = Matcher.match(item, candidates: [MatchCandidate(book: print), MatchCandidate(book: Self.wayOfKings)])
+        #expect(result.best?.bookId == 1)
+        let printScore = result.ranked.first { $0.bookId == 5 }!
+        #expect(printScore.penalties.first { $0.kind == .narrators }?.value == MatchConfig().missingAudioEvidence)
+        #expect(printScore.penalties.first { $0.kind == .duration }?.value == MatchConfig().missingAudioEvidence)
+    }
+
+    @Test func anAgreeingIdentifierHalvesTheTitlesWeight() {
+        var item = Self.item
+        item.title = "Der Weg der Könige"
+        let score = Matcher.score(item, MatchCandidate(book: Self.wayOfKings, methods: [.asin], matchedEditionIds: [11]))
+        let title = score.penalties.first { $0.kind == .title }
+        #expect(title?.weight == MatchConfig().weight(.title) / 2)
+        #expect(title?.note.contains("half weight") == true)
+        #expect(score.score >= MatchConfig().strong)
+    }
+}

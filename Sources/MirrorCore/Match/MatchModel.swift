@@ -82,7 +82,11 @@ public struct MatchConfig: Sendable, Equatable {
     /// A duration off by this fraction (or more) is a full penalty.
     public var durationTolerance = 0.10
     /// An identifier that differs (e.g. another region's ASIN) is this much of a penalty.
-    public var identifierMismatch = 0.3
+    public var identifierMismatch = 0.2
+    /// The item is an audiobook with narrators (or a length) and the book has no audiobook
+    /// edition to compare them with: this much of the narrators (duration) penalty, so that a
+    /// book offering less evidence does not win by it.
+    public var missingAudioEvidence = 0.5
 
     public init() {}
 

@@ -6,13 +6,23 @@ import Foundation
 public enum MatchNormalize {
     /// Lower case, accents and compatibility forms folded (NFKD), "&" as "and", punctuation as
     /// spaces, white space collapsed.
-    public static func fold(_ text: String) -> String {
+    public static func fold(_ text: String) -> String { fold(text, transliterate: true) }
+
+    /// `transliterate: false` keeps letters that do not decompose ("ł", "ß") as SQLite's FTS5
+    /// tokenizer does, to build full-text queries.
+    public static func fold(_ text: String, transliterate: Bool) -> String {
         let folded = text.decomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
         var space = true
         for ch in folded {
+            // Letters with a stroke or ligatures do not decompose: "Łukasz" is "lukasz", "Ørsted" "orsted".
+            if transliterate, let plain = transliterations[ch] {
+                out += plain
+                space = false
+                continue
+            }
             if ch.isLetter || ch.isNumber {
                 out.append(ch)
                 space = false
@@ -31,6 +41,10 @@ public enum MatchNormalize {
         return out
     }
 
+    private static let transliterations: [Character: String] = [
+        "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "þ": "th", "ð": "d", "ı": "i", "ħ": "h", "ŧ": "t",
+    ]
+
     private static let articles: Set<String> = ["the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las", "il", "lo", "de", "het", "een"]
     private static let decorations = ["unabridged", "abridged", "audiobook", "audio edition", "a novel", "novel", "dramatized", "dramatised"]
     private static let seriesWords: Set<String> = ["book", "volume", "vol", "part", "tome", "band", "buch", "libro", "livre", "episode", "no", "number"]
@@ -39,9 +53,16 @@ public enum MatchNormalize {
     /// markers ("Book 3", "#3", "(Series, Book 1)"), the subtitle after a colon, or a leading article.
     public static func title(_ text: String) -> String {
         var t = stripBrackets(text)
-        // The subtitle after a colon (or a spaced dash) goes.
+        // The subtitle after a colon (or a spaced dash) goes; but in "Series 02 - Title" (a common
+        // file-naming habit) the series and number go and the title stays.
         for separator in [":", " - ", " – ", " — "] {
-            if let r = t.range(of: separator), !fold(String(t[..<r.lowerBound])).isEmpty {
+            guard let r = t.range(of: separator) else { continue }
+            let before = fold(String(t[..<r.lowerBound]))
+            let after = String(t[r.upperBound...])
+            if let last = before.split(separator: " ").last, Int(last) != nil || romanNumeral(String(last)) != nil,
+               !fold(after).isEmpty, separator != ":" || before.split(separator: " ").count > 1 {
+                t = after
+            } else if !before.isEmpty {
                 t = String(t[..<r.lowerBound])
             }
         }

@@ -23,8 +23,8 @@ public enum Matcher {
         let book = candidate.book
         let edition = chooseEdition(item, candidate)
         var penalties: [Penalty] = []
-        func add(_ kind: PenaltyKind, _ value: Double, _ note: String) {
-            let w = config.weight(kind)
+        func add(_ kind: PenaltyKind, _ value: Double, _ note: String, weightFactor: Double = 1) {
+            let w = config.weight(kind) * weightFactor
             guard w > 0 else { return }
             penalties.append(Penalty(kind: kind, value: min(1, max(0, value)), weight: w, note: note))
         }
@@ -44,7 +44,11 @@ public enum Matcher {
             let full = Distance.similarity(MatchNormalize.fullTitle(title, subtitle: item.subtitle),
                                            MatchNormalize.fullTitle(book.title, subtitle: book.subtitle))
             let sim = max(bare, full)
-            add(.title, 1 - sim, "\"\(title)\" vs \"\(book.title)\": \(percent(sim)) alike")
+            // An identifier names the very edition: a title that differs is then a translation or
+            // a re-titled edition more often than another book, so it counts half.
+            let identified = penalties.contains { $0.kind == .identifiers && $0.value == 0 }
+            add(.title, 1 - sim, "\"\(title)\" vs \"\(book.title)\": \(percent(sim)) alike" + (identified && sim < 1 ? " (half weight: an identifier agrees)" : ""),
+                weightFactor: identified ? 0.5 : 1)
         }
 
         // Authors: the share of names in common (Dice), person names compared in normal form.
@@ -54,8 +58,11 @@ public enum Matcher {
             add(.authors, 1 - dice, "\(common) of \(item.authors.count) authors in common (\(book.authors.joined(separator: ", ")))")
         }
 
+        let hasAudioEdition = book.editions.contains { $0.readingFormat == .audiobook }
         // Narrators: against the chosen edition's (Hardcover keeps them per edition).
-        if !item.narrators.isEmpty, let edition, !edition.narrators.isEmpty {
+        if !item.narrators.isEmpty, !hasAudioEdition {
+            add(.narrators, config.missingAudioEvidence, "no audiobook edition on Hardcover to compare the narrators with")
+        } else if !item.narrators.isEmpty, let edition, !edition.narrators.isEmpty {
             let common = item.narrators.filter { a in edition.narrators.contains { MatchNormalize.samePerson(a, $0) } }.count
             let dice = 2 * Double(common) / Double(item.narrators.count + edition.narrators.count)
             add(.narrators, 1 - dice, "\(common) of \(item.narrators.count) narrators in common (\(edition.narrators.joined(separator: ", ")))")
@@ -83,6 +90,8 @@ public enum Matcher {
            let theirs = (edition?.audioSeconds ?? book.audioSeconds).map(Double.init), theirs > 0 {
             let off = abs(mine - theirs) / max(mine, theirs)
             add(.duration, off / config.durationTolerance, "\(hours(mine)) vs \(hours(theirs)) (\(percent(off)) off)")
+        } else if let mine = item.durationSeconds, mine > 0, !hasAudioEdition {
+            add(.duration, config.missingAudioEvidence, "no audiobook edition or length on Hardcover to compare \(hours(mine)) with")
         }
 
         // Year: audiobooks often come out a year or two after the print book.
@@ -124,8 +133,11 @@ public enum Matcher {
     /// "The Maravel Novels, Book 3", "Korvath Mysteries 1.5": the series' name and a number.
     static func isSeriesTitle(_ title: String, _ series: [SeriesEntry]) -> Bool {
         let words = MatchNormalize.fold(title).split(separator: " ").map(String.init)
+        let markers: Set<String> = ["series", "saga", "trilogy", "cycle", "chronicles", "novels", "books", "book", "volume", "vol",
+                                    "part", "no", "reihe", "serie", "tome", "band"]
         return series.contains { entry in
-            let name = MatchNormalize.series(entry.name).split(separator: " ").map(String.init)
+            var name = MatchNormalize.fold(entry.name).split(separator: " ").map(String.init)
+            if name.count > 1, ["the", "a", "an", "die", "der", "das", "le", "la", "les", "el"].contains(name[0]) { name.removeFirst() }
             guard !name.isEmpty else { return false }
             // Find the series' words at the start (after an article), then only numbers and markers.
             var rest = words
@@ -133,7 +145,7 @@ public enum Matcher {
                 rest.removeFirst()
             }
             guard rest.count >= name.count, Array(rest.prefix(name.count)) == name else { return false }
-            let tail = rest.dropFirst(name.count).filter { !["series", "saga", "novels", "book", "volume", "vol", "part", "no"].contains($0) }
+            let tail = rest.dropFirst(name.count).filter { !markers.contains($0) }
             return tail.allSatisfy { Int($0) != nil || MatchNormalize.romanNumeral($0) != nil || MatchNormalize.spelledNumber($0) != nil }
         }
     }

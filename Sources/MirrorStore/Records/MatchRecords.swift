@@ -123,7 +123,8 @@ extension Mirror {
             for id in try Int.fetchAll(statement, arguments: [query, limit - ids.count]) where !ids.contains(id) { ids.append(id) }
         }
         let words = ftsWords(item.title.map { MatchNormalize.title(apart($0)) } ?? "")
-        let surname = item.authors.first.map { ftsWords(MatchNormalize.person(apart($0))) }?.last
+        let surname = item.authors.first.map { ftsWords(surnameFirstLast(apart($0))) }?
+            .last { !["jr", "sr", "ii", "iii", "iv", "phd"].contains($0) }
         if !words.isEmpty {
             let quoted = words.prefix(8).map { "\"\($0)\"" }
             try add("{title subtitle} : (\(quoted.joined(separator: " AND ")))")
@@ -139,7 +140,14 @@ extension Mirror {
     /// Words as the FTS index has them (an apostrophe splits: "brennan's" is "brennan" "s"),
     /// without stop words and single letters.
     static func ftsWords(_ text: String) -> [String] {
-        MatchNormalize.fold(apart(text)).split(separator: " ").map(String.init).filter { !stopWords.contains($0) && $0.count > 1 }
+        MatchNormalize.fold(apart(text), transliterate: false).split(separator: " ").map(String.init)
+            .filter { !stopWords.contains($0) && $0.count > 1 }
+    }
+
+    /// "Tolkien, J.R.R." → "J.R.R. Tolkien" without folding (the FTS query folds its own way).
+    private static func surnameFirstLast(_ name: String) -> String {
+        let parts = name.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return parts.count == 2 ? parts[1] + " " + parts[0] : name
     }
 
     private static func apart(_ text: String) -> String {
