@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // TagLib's headers and link flags, through pkg-config.
@@ -43,7 +44,10 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
-        .target(name: "MirrorWorkflows", dependencies: ["MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote"]),
+        .target(name: "MirrorWorkflows", dependencies: [
+            "MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote",
+            .product(name: "SwiftCSV", package: "SwiftCSV"),
+        ]),
         // Faithful fake AudiobookShelf (and later Hardcover) servers, for tests, benchmarks and demo.
         .target(name: "MirrorFakes", dependencies: [
             "MirrorCore",

@@ -73,6 +73,9 @@ CREATE TABLE change (
         'publisher', 'description', 'isbn', 'asin', 'language', 'genres')),
     current_value TEXT CHECK (current_value IS NULL OR json_valid(current_value)),
     proposed_value TEXT NOT NULL CHECK (json_valid(proposed_value)),
+    -- What diff computed; proposed_value differs when the user edited it. A refresh
+    -- compares its new proposal with this one, so an edit survives it.
+    suggested_value TEXT NOT NULL CHECK (json_valid(suggested_value)),
     source TEXT NOT NULL CHECK (source IN ('hardcover', 'tags')),
     action TEXT NOT NULL CHECK (action IN ('fill', 'replace')),
     status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'pushed', 'conflict', 'failed', 'superseded')),
@@ -353,7 +356,7 @@ FROM abs_audio_file;
 
 CREATE VIEW changes AS
 SELECT id, item_id, field, current_value, proposed_value, source, status, push_run_id,
-       action, book_id, edition_id, created_at, decided_at
+       action, book_id, edition_id, created_at, decided_at, proposed_value <> suggested_value AS edited
 FROM change;
 
 CREATE VIEW file_tags AS

@@ -126,10 +126,10 @@ extension Mirror {
         return try write { db in
             // The latest decision-bearing proposal per item and field: open ones, and rejected
             // ones (a proposal the user rejected is not made again while it stays the same).
-            var open: [String: [DiffField: (id: Int64, current: String?, proposed: String, source: String, isOpen: Bool)]] = [:]
+            var open: [String: [DiffField: (id: Int64, current: String?, suggested: String, source: String, isOpen: Bool)]] = [:]
             let ids = Set(proposals.keys)
             for row in try Row.fetchAll(db, sql: """
-                SELECT id, item_id, field, current_value, proposed_value, source, status FROM change
+                SELECT id, item_id, field, current_value, suggested_value, source, status FROM change
                 WHERE status IN ('pending', 'accepted', 'rejected') ORDER BY id
                 """) {
                 let item: String = row[1]
@@ -139,8 +139,9 @@ extension Mirror {
             }
             let supersede = try db.cachedStatement(sql: "UPDATE change SET status = 'superseded', decided_at = ? WHERE id = ?")
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO change (item_id, field, current_value, proposed_value, source, action, status, book_id, edition_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                INSERT INTO change (item_id, field, current_value, proposed_value, suggested_value, source, action, status, book_id,
+                    edition_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                 """)
             var added = 0, superseded = 0
             for (item, list) in proposals {
@@ -148,14 +149,14 @@ extension Mirror {
                 for p in list {
                     let current = p.current?.json
                     if let old = existing.removeValue(forKey: p.field) {
-                        if old.current == current, old.proposed == p.proposed.json, old.source == p.source.rawValue { continue }
+                        if old.current == current, old.suggested == p.proposed.json, old.source == p.source.rawValue { continue }
                         if old.isOpen {
                             try supersede.execute(arguments: [now, old.id])
                             superseded += 1
                         }
                     }
                     let m = match[item]
-                    try insert.execute(arguments: [item, p.field.rawValue, current, p.proposed.json, p.source.rawValue, p.action.rawValue,
+                    try insert.execute(arguments: [item, p.field.rawValue, current, p.proposed.json, p.proposed.json, p.source.rawValue, p.action.rawValue,
                                                    p.source == .hardcover ? m?.bookId : nil, p.source == .hardcover ? m?.editionId : nil, now])
                     added += 1
                 }
@@ -205,6 +206,39 @@ extension Mirror {
                 n += db.changesCount
             }
             return n
+        }
+    }
+}
+
+extension Mirror {
+    /// One stored proposal.
+    public func changeRow(id: Int64) throws -> ChangeRow? {
+        try changeRows(statuses: ["pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed"]).first { $0.id == id }
+    }
+
+    /// A value the user edited: it replaces the proposal's and is accepted.
+    public func editChange(id: Int64, proposedJSON: String) throws {
+        let now = ISO8601.now()
+        try write { db in
+            try db.execute(sql: """
+                UPDATE change SET proposed_value = ?, status = 'accepted', decided_at = ? WHERE id = ? AND status IN ('pending', 'accepted', 'rejected')
+                """, arguments: [proposedJSON, now, id])
+        }
+    }
+
+    /// Decisions and edits together, all or nothing.
+    public func applyDecisions(_ decisions: [(id: Int64, status: String, proposedJSON: String?)]) throws {
+        let now = ISO8601.now()
+        try write { db in
+            let decide = try db.cachedStatement(sql: "UPDATE change SET status = ?, decided_at = ? WHERE id = ?")
+            let edit = try db.cachedStatement(sql: "UPDATE change SET status = ?, proposed_value = ?, decided_at = ? WHERE id = ?")
+            for d in decisions {
+                if let json = d.proposedJSON {
+                    try edit.execute(arguments: [d.status, json, now, d.id])
+                } else {
+                    try decide.execute(arguments: [d.status, now, d.id])
+                }
+            }
         }
     }
 }

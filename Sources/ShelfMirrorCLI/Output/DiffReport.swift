@@ -1,23 +1,13 @@
 import Foundation
 import MirrorCore
 import MirrorStore
+import MirrorWorkflows
 
 /// The reports of `diff`: a side-by-side table that fits the terminal, JSON, CSV and Markdown.
 enum DiffReport {
     /// A stored JSON value as one line: "A, B", "Series #2", the text itself.
     static func display(_ json: String?) -> String {
-        guard let json, let data = json.data(using: .utf8),
-              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return "" }
-        switch value {
-        case let s as String: return s
-        case let list as [String]: return list.joined(separator: ", ")
-        case let entries as [[String: Any]]:
-            return entries.map { e in
-                let name = e["name"] as? String ?? ""
-                return (e["sequence"] as? String).map { "\(name) #\($0)" } ?? name
-            }.joined(separator: "; ")
-        default: return json
-        }
+        json.map(DiffDisplay.text) ?? ""
     }
 
     static func table(_ rows: [ChangeRow], terminal: Terminal) -> String {
