@@ -128,9 +128,12 @@ extension Mirror {
         if !words.isEmpty {
             let quoted = words.prefix(8).map { "\"\($0)\"" }
             try add("{title subtitle} : (\(quoted.joined(separator: " AND ")))")
-            if let surname { try add("authors : \"\(surname)\" AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))") }
+            // The looser queries only when the exact words found (almost) nothing.
+            if ids.count < 2, let surname {
+                try add("authors : \"\(surname)\" AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))")
+            }
         }
-        if let surname, let series = item.series.first {
+        if ids.count < 2, let surname, let series = item.series.first {
             let seriesWords = ftsWords(MatchNormalize.series(apart(series.name))).prefix(6).map { "\"\($0)\"" }
             if !seriesWords.isEmpty { try add("authors : \"\(surname)\" AND series : (\(seriesWords.joined(separator: " AND ")))") }
         }

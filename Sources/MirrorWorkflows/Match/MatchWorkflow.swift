@@ -10,6 +10,8 @@ public struct MatchOptions: Sendable {
     public var config = MatchConfig()
     /// Items per transaction.
     public var chunkSize = 500
+    /// Threads gathering candidates and scoring (each with its own read connection).
+    public var workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     public init(itemIds: Set<String>? = nil, rematch: Bool = false, config: MatchConfig = MatchConfig()) {
         self.itemIds = itemIds
@@ -53,20 +55,43 @@ public enum MatchWorkflow {
             return false
         }
         var done = summary.pinned
+        // Candidates are gathered and scored on every core, each worker with its own read-only
+        // connection (WAL lets them read while this one writes); results are stored here.
+        let readers = try readConnections(for: mirror, workers: options.workers)
         for start in stride(from: 0, to: open.count, by: max(1, options.chunkSize)) {
             let chunk = Array(open[start..<min(start + options.chunkSize, open.count)])
-            let inputs = try mirror.matchInputs(chunk)
-            var results: [(result: MatchResult, fingerprint: String, titles: [Int: String])] = []
-            for input in inputs {
-                let fingerprint = Fingerprint.of([input.fingerprint, configKey])
-                if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
-                    summary.unchanged += 1
-                    continue
+            let slices = stride(from: 0, to: chunk.count, by: max(1, (chunk.count + readers.count - 1) / readers.count)).map {
+                Array(chunk[$0..<min($0 + (chunk.count + readers.count - 1) / readers.count, chunk.count)])
+            }
+            let outcome = Outcome(count: slices.count)
+            DispatchQueue.concurrentPerform(iterations: slices.count) { n in
+                do {
+                    var scored: [Scored] = []
+                    for input in try readers[n].matchInputs(slices[n]) {
+                        let fingerprint = Fingerprint.of([input.fingerprint, configKey])
+                        if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
+                            scored.append(Scored(result: nil, fingerprint: fingerprint, titles: [:]))
+                            continue
+                        }
+                        let result = Matcher.match(input.item, candidates: input.candidates, config: options.config)
+                        let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
+                        scored.append(Scored(result: result, fingerprint: fingerprint, titles: titles))
+                    }
+                    outcome.set(n, .success(scored))
+                } catch {
+                    outcome.set(n, .failure(error))
                 }
-                let result = Matcher.match(input.item, candidates: input.candidates, config: options.config)
-                summary.byStatus[result.status, default: 0] += 1
-                let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
-                results.append((result, fingerprint, titles))
+            }
+            var results: [(result: MatchResult, fingerprint: String, titles: [Int: String])] = []
+            for part in outcome.parts {
+                for s in try part.get() {
+                    guard let result = s.result else {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    summary.byStatus[result.status, default: 0] += 1
+                    results.append((result, s.fingerprint, s.titles))
+                }
             }
             try mirror.saveMatches(results)
             summary.scored += results.count
@@ -75,6 +100,30 @@ public enum MatchWorkflow {
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+}
+
+extension MatchWorkflow {
+    struct Scored: Sendable {
+        /// nil: unchanged since it was scored.
+        var result: MatchResult?
+        var fingerprint: String
+        var titles: [Int: String]
+    }
+
+    /// The workers' results, slot by slot.
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [Result<[Scored], Error>]
+        init(count: Int) { slots = Array(repeating: .success([]), count: count) }
+        func set(_ n: Int, _ value: Result<[Scored], Error>) { lock.withLock { slots[n] = value } }
+        var parts: [Result<[Scored], Error>] { lock.withLock { slots } }
+    }
+
+    /// One read connection per worker; the mirror itself when it has no file (in memory).
+    static func readConnections(for mirror: Mirror, workers: Int) throws -> [Mirror] {
+        guard mirror.path != ":memory:", workers > 1 else { return [mirror] }
+        return try (0..<workers).map { _ in try Mirror.openReadOnly(path: mirror.path) }
     }
 }
 
