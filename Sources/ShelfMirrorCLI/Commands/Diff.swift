@@ -24,7 +24,7 @@ extension ShelfMirror {
                   shelfmirror diff --exit-code        # exit 1 when there is anything to decide
                 """)
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, markdown }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv, markdown, html }
 
         @OptionGroup var global: GlobalOptions
 
@@ -37,7 +37,7 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Only proposals with this status: open (pending and accepted), pending, accepted, rejected, superseded, all.", valueName: "status"))
         var status: String = "open"
 
-        @Option(help: "Output format: table, json, csv or markdown.")
+        @Option(help: "Output format: table, json, csv, markdown or html (one self-contained page).")
         var format: Format = .table
 
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the report to this file.", valueName: "file"))
@@ -68,6 +68,8 @@ extension ShelfMirror {
             case .json: DiffReport.json(rows)
             case .csv: DiffReport.csv(rows)
             case .markdown: DiffReport.markdown(rows)
+            case .html: DiffReport.html(rows, title: "Proposed changes in " + URL(fileURLWithPath: settings.database.value).lastPathComponent,
+                                        generatedAt: ISO8601.now())
             }
             if let output {
                 do {

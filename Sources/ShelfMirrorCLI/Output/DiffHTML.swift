@@ -1,0 +1,244 @@
+import Foundation
+import MirrorCore
+import MirrorStore
+
+/// The HTML report of `diff`: one self-contained page, grouped by item, each value beside its
+/// proposal with the changed words marked, and filters in a little inline script. It loads
+/// nothing (its Content-Security-Policy forbids it), and without the script everything shows.
+extension DiffReport {
+    static let statusOrder = ["pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed"]
+    static let matchOrder = ["auto", "needs_review", "confirmed", "none"]
+
+    static func html(_ rows: [ChangeRow], title: String, generatedAt: String) -> String {
+        let items = grouped(rows)
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="\(DiffHTMLAssets.policy)">
+            <meta name="generator" content="shelfmirror \(ShelfMirror.version)">
+            <title>\(escape(title)) · shelfmirror</title>
+            <style>\(DiffHTMLAssets.css)</style>
+            </head>
+            <body>
+            <header class="top">
+            <p class="brand">shelfmirror</p>
+            <h1 dir="auto">\(escape(title))</h1>
+            <p class="meta">Generated <time datetime="\(escape(generatedAt))">\(escape(generatedAt))</time> · \
+            \(plural(rows.count, "proposal")) for \(plural(items.count, "item"))</p>
+
+            """
+        out += summary(rows) + "</header>\n" + filters(rows)
+        out += "<p id=\"count\" class=\"count\" aria-live=\"polite\">\(plural(rows.count, "proposal"))</p>\n<main>\n"
+        for item in items { out += section(item.id, item.rows) }
+        if items.isEmpty { out += "<p class=\"empty\">Nothing to decide. Run <code>shelfmirror match</code> first if you have not.</p>\n" }
+        out += """
+            </main>
+            <footer>shelfmirror \(ShelfMirror.version) · This file works offline and loads nothing. Decide with \
+            <code>shelfmirror review</code>, or <code>shelfmirror accept</code> / <code>reject --item ID --field F</code>.</footer>
+            <script>\(DiffHTMLAssets.script)</script>
+            </body>
+            </html>
+
+            """
+        return out
+    }
+
+    /// The rows by item, items in the order they first appear.
+    static func grouped(_ rows: [ChangeRow]) -> [(id: String, rows: [ChangeRow])] {
+        var out: [(id: String, rows: [ChangeRow])] = []
+        var index: [String: Int] = [:]
+        for r in rows {
+            if let n = index[r.itemId] {
+                out[n].rows.append(r)
+            } else {
+                index[r.itemId] = out.count
+                out.append((r.itemId, [r]))
+            }
+        }
+        return out
+    }
+
+    /// How many rows have each value, the known values in their order first, then others by name.
+    static func tally(_ rows: [ChangeRow], order: [String], _ key: (ChangeRow) -> String) -> [(value: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for r in rows { counts[key(r), default: 0] += 1 }
+        let values = order.filter { counts[$0] != nil } + counts.keys.filter { !order.contains($0) }.sorted()
+        return values.map { ($0, counts[$0] ?? 0) }
+    }
+
+    static func matchStatus(_ r: ChangeRow) -> String { r.matchStatus ?? "none" }
+
+    static func label(_ value: String) -> String {
+        value == "none" ? "no match" : value.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// Totals by status and by field; each one a link that shows only those.
+    private static func summary(_ rows: [ChangeRow]) -> String {
+        func chips(_ heading: String, _ key: String, _ counts: [(value: String, count: Int)]) -> String {
+            "<section><h2>\(heading)</h2><ul class=\"chips\">"
+                + counts.map { "<li><a href=\"#\(key)=\(escape($0.value))\">\(escape(label($0.value))) <b>\($0.count)</b></a></li>" }.joined()
+                + "</ul></section>"
+        }
+        guard !rows.isEmpty else { return "" }
+        return "<div class=\"summary\">"
+            + chips("By status", "status", tally(rows, order: statusOrder, \.status))
+            + chips("By field", "field", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
+            + chips("By match", "match", tally(rows, order: matchOrder, matchStatus))
+            + "</div>\n"
+    }
+
+    /// The filter bar, hidden until the script shows it: without the script there is nothing to filter.
+    private static func filters(_ rows: [ChangeRow]) -> String {
+        func select(_ name: String, _ all: String, _ counts: [(value: String, count: Int)]) -> String {
+            "<label>\(name.capitalized) <select name=\"\(name)\"><option value=\"\">\(all)</option>"
+                + counts.map { "<option value=\"\(escape($0.value))\">\(escape(label($0.value))) (\($0.count))</option>" }.joined()
+                + "</select></label>\n"
+        }
+        return "<form id=\"filters\" class=\"filters\" hidden>\n"
+            + select("status", "all statuses", tally(rows, order: statusOrder, \.status))
+            + select("field", "all fields", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
+            + select("source", "all sources", tally(rows, order: ["hardcover", "tags"], \.source))
+            + select("match", "all matches", tally(rows, order: matchOrder, matchStatus))
+            + "<label class=\"q\">Title <input type=\"search\" name=\"q\" placeholder=\"Search titles\" autocomplete=\"off\"></label>\n"
+            + "<button type=\"reset\">Clear</button>\n</form>\n"
+    }
+
+    private static func section(_ id: String, _ rows: [ChangeRow]) -> String {
+        let title = rows[0].itemTitle ?? id
+        let match = matchStatus(rows[0])
+        let score = rows.lazy.compactMap(\.score).first.map { " " + String(format: "%.2f", $0) } ?? ""
+        return "<section class=\"item\" data-search=\"\(escape((title + " " + id).lowercased()))\">\n"
+            + "<header><h2 dir=\"auto\">\(escape(title))</h2> <span class=\"badge m-\(escape(match))\">\(escape(label(match)))\(score)</span> "
+            + "<code class=\"id\">\(escape(id))</code></header>\n"
+            + "<div class=\"cols\" aria-hidden=\"true\"><span>field</span><span>now</span><span>proposed</span><span>from · decision</span></div>\n"
+            + rows.map(change).joined() + "</section>\n"
+    }
+
+    /// One field: name, current value, proposed value, where it comes from and its decision.
+    private static func change(_ r: ChangeRow) -> String {
+        let now = r.current.map(display) ?? ""
+        let proposed = display(r.proposed)
+        let (old, new) = now.isEmpty ? ("<span class=\"none\">—</span>", escape(proposed)) : WordDiff.marked(now, proposed)
+        // Clamped: values surely taller than the clamp (9em) even in the widest column.
+        func isLong(_ s: String) -> Bool { s.count > 600 || s.reduce(0) { $1.isNewline ? $0 + 1 : $0 } > 6 }
+        let long = isLong(now) || isLong(proposed)
+        let book = r.bookId.map { " <span class=\"book\">book \($0)</span>" } ?? ""
+        var out = "<div class=\"change\(long ? " long" : "")\" data-status=\"\(escape(r.status))\" data-field=\"\(r.field.rawValue)\" "
+            + "data-source=\"\(escape(r.source))\" data-match=\"\(escape(matchStatus(r)))\" data-action=\"\(r.action.rawValue)\">"
+        if long { out += "<input type=\"checkbox\" class=\"more\" id=\"more-\(r.id)\" aria-label=\"Show the whole values\">" }
+        out += "<div class=\"field\">\(r.field.rawValue)</div>"
+            + "<div class=\"val cur\"><span class=\"lbl\">now</span><div class=\"text\(isLong(now) ? " clamp" : "")\" dir=\"auto\">\(old)</div></div>"
+            + "<div class=\"val new\(now.isEmpty ? " added" : "")\"><span class=\"lbl\">proposed</span><div class=\"text\(isLong(proposed) ? " clamp" : "")\" dir=\"auto\">\(new)</div></div>"
+            + "<div class=\"from\"><span class=\"src\">\(escape(r.source))\(book)</span> <span class=\"act a-\(r.action.rawValue)\">\(r.action.rawValue)</span> "
+            + "<span class=\"badge s-\(escape(r.status))\">\(escape(r.status))</span></div>"
+        if long { out += "<label class=\"expand\" for=\"more-\(r.id)\"></label>" }
+        return out + "</div>\n"
+    }
+
+    private static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+    /// Text safe in HTML content and in quoted attributes. Control characters other than tab
+    /// and line breaks, which HTML does not allow, become U+FFFD.
+    static func escape(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            case "\t", "\n", "\r": out.append(c)
+            case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value): out.append("\u{FFFD}")
+            default: out.append(c)
+            }
+        }
+        return String(out)
+    }
+}
+
+/// A word-level diff of two display values: the words only the old one has are struck, the
+/// words only the new one has are marked, and the white space between stays as it was.
+enum WordDiff {
+    struct Token: Equatable {
+        var text: String
+        var isSpace: Bool
+    }
+
+    /// Both values as HTML, each run of changed words in one `<del>` (old) or `<ins>` (new).
+    static func marked(_ old: String, _ new: String) -> (old: String, new: String) {
+        let a = tokens(old), b = tokens(new)
+        let wordsA = a.filter { !$0.isSpace }.map(\.text), wordsB = b.filter { !$0.isSpace }.map(\.text)
+        let (removed, added) = changed(wordsA, wordsB)
+        return (render(a, changed: absorbed(wordsA, removed), tag: "del"), render(b, changed: absorbed(wordsB, added), tag: "ins"))
+    }
+
+    /// A punctuation mark left between two changed words is not worth showing as kept: it
+    /// joins their run ("<ins>the city, until</ins>", not "<ins>the city</ins>, <ins>until</ins>").
+    static func absorbed(_ words: [String], _ changed: Set<Int>) -> Set<Int> {
+        var out = changed
+        for i in words.indices.dropFirst().dropLast() where !changed.contains(i) && changed.contains(i - 1) && changed.contains(i + 1)
+            && !words[i].contains(where: { $0.isLetter || $0.isNumber }) {
+            out.insert(i)
+        }
+        return out
+    }
+
+    /// Runs of white space, runs of letters and digits, and any other character alone:
+    /// punctuation, emoji, and Chinese or Japanese characters (no spaces between their words).
+    static func tokens(_ text: String) -> [Token] {
+        var out: [Token] = []
+        var word = false
+        for c in text {
+            let scalar = c.unicodeScalars.first!
+            let ideograph = scalar.properties.isIdeographic || (0x3040...0x30FF).contains(scalar.value)
+            let isWord = (c.isLetter || c.isNumber) && !ideograph
+            if let last = out.last, c.isWhitespace ? last.isSpace : (isWord && word) {
+                out[out.count - 1].text.append(c)
+            } else {
+                out.append(Token(text: String(c), isSpace: c.isWhitespace))
+            }
+            word = isWord
+        }
+        return out
+    }
+
+    /// The offsets of the words only `a` has and of those only `b` has: the common head and
+    /// tail set aside, the rest by the standard library's (Myers) difference, or all of it
+    /// changed when too long to compare quickly.
+    static func changed(_ a: [String], _ b: [String]) -> (removed: Set<Int>, added: Set<Int>) {
+        var head = 0, tail = 0
+        while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
+        while tail < a.count - head, tail < b.count - head, a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
+        let midA = a[head ..< a.count - tail], midB = b[head ..< b.count - tail]
+        guard midA.count + midB.count <= 4000 else { return (Set(midA.indices), Set(midB.indices)) }
+        var removed = Set<Int>(), added = Set<Int>()
+        for change in midB.difference(from: midA) {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(head + offset)
+            case .insert(let offset, _, _): added.insert(head + offset)
+            }
+        }
+        return (removed, added)
+    }
+
+    /// The tokens as HTML; changed words, with the space between two of them, inside `tag`.
+    static func render(_ tokens: [Token], changed: Set<Int>, tag: String) -> String {
+        var out = "", space = "", open = false, n = 0
+        for t in tokens {
+            if t.isSpace { space += t.text; continue }
+            let isChanged = changed.contains(n)
+            n += 1
+            if open, !isChanged { out += "</\(tag)>" }
+            out += DiffReport.escape(space)
+            if !open, isChanged { out += "<\(tag)>" }
+            open = isChanged
+            space = ""
+            out += DiffReport.escape(t.text)
+        }
+        return out + (open ? "</\(tag)>" : "") + DiffReport.escape(space)
+    }
+}
