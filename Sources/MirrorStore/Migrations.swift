@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3-hardcover", migrate: v3Hardcover)
         migrator.registerMigration("v4-matches", migrate: v4Matches)
         migrator.registerMigration("v5-changes", migrate: v5Changes)
+        migrator.registerMigration("v6-push", migrate: v6Push)
         return migrator
     }
 

@@ -34,6 +34,8 @@ struct DifferTests {
     static let noise: [NoiseCase] = [
         .init(name: "white space", field: .title, mine: .text("The  Way of Kings "), theirs: .text("The Way of Kings")),
         .init(name: "HTML against plain text", field: .description, mine: .text("<p>Roshar is a <b>world</b>&nbsp;of stone.</p>"), theirs: .text("Roshar is a world of stone.")),
+        .init(name: "paragraph breaks lost", field: .description, mine: .text("Two sisters inherit a house.Winner of the award."),
+              theirs: .text("Two sisters inherit a house.\nWinner of the award.")),
         .init(name: "author order and case", field: .authors, mine: .list(["kate reading", "Michael Kramer"]), theirs: .list(["Michael Kramer", "Kate Reading"])),
         .init(name: "Last, First", field: .authors, mine: .list(["Sanderson, Brandon"]), theirs: .list(["Brandon Sanderson"])),
         .init(name: "sequence 1 against 1.0", field: .series, mine: .series([SeriesEntry(name: "Stormlight Archive", sequence: "1.0")]),
@@ -55,6 +57,7 @@ struct DifferTests {
         .init(name: "one more narrator", field: .narrators, mine: .list(["Michael Kramer"]), theirs: .list(["Michael Kramer", "Kate Reading"])),
         .init(name: "another sequence", field: .series, mine: .series([SeriesEntry(name: "Stormlight", sequence: "2")]),
               theirs: .series([SeriesEntry(name: "Stormlight", sequence: "1")])),
+        .init(name: "another description", field: .description, mine: .text("A story of loss."), theirs: .text("A story of love.")),
         .init(name: "another ISBN", field: .isbn, mine: .text("9780765326362"), theirs: .text("9780765326355")),
     ]
 

@@ -144,7 +144,8 @@ public enum Differ {
         case (.asin, .text(let x), .text(let y)):
             return x.uppercased() == y.uppercased()
         case (.description, .text(let x), .text(let y)):
-            return collapse(HTMLText.plain(x)) == collapse(HTMLText.plain(y))
+            // Paragraph breaks lost or kept, case and punctuation spacing are not a change.
+            return MatchNormalize.fold(HTMLText.plain(x)) == MatchNormalize.fold(HTMLText.plain(y))
         case (.language, .text(let x), .text(let y)):
             return Language.same(x, y)
         case (_, .text(let x), .text(let y)):
@@ -217,5 +218,44 @@ extension BookFields {
     /// 1 → "1", 1.5 → "1.5": ABS keeps a series sequence as text.
     static func position(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e9 ? String(Int(value)) : String(value)
+    }
+}
+
+extension FieldValue {
+    /// A stored JSON value (`changes.current_value`, `proposed_value`) for a field; nil for JSON null
+    /// or an empty value.
+    public init?(json: String?, field: DiffField) {
+        guard let json, let data = json.data(using: .utf8),
+              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        switch (field, value) {
+        case (.series, let entries as [[String: Any]]):
+            let list = entries.compactMap { e -> SeriesEntry? in
+                guard let name = e["name"] as? String else { return nil }
+                return SeriesEntry(name: name, sequence: e["sequence"] as? String)
+            }
+            guard !list.isEmpty else { return nil }
+            self = .series(list)
+        case (_, let list as [String]):
+            guard !list.isEmpty else { return nil }
+            self = .list(list)
+        case (_, let text as String):
+            guard !text.isEmpty else { return nil }
+            self = .text(text)
+        case (_, let number as NSNumber):
+            self = .text(number.stringValue)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Differ {
+    /// Whether two possibly empty values of a field say the same thing.
+    public static func same(_ field: DiffField, _ a: FieldValue?, _ b: FieldValue?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): true
+        case let (x?, y?): same(field, x, y)
+        default: false
+        }
     }
 }

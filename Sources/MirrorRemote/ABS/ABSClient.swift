@@ -77,6 +77,34 @@ public final class ABSClient: Sendable {
         ABSMapping.item(try await get("/api/items/\(escape(id))", query: ["expanded": "1"]))
     }
 
+    // MARK: - Writing
+
+    /// POST /api/items/batch/update with entries that each carry their mediaPayload. Not retried:
+    /// the caller re-reads the items to learn what was applied. Returns how many the server changed.
+    public func batchUpdate(body: String) async throws -> Int {
+        let url = makeURL("/api/items/batch/update", query: [:])
+        var h = headers(authenticated: true)
+        h.add(name: "Content-Type", value: "application/json")
+        let reply = try await transport.send(.POST, url, headers: h, body: Data(body.utf8), retry: false)
+        let w: WireBatchUpdate = try decode(reply, method: "POST", url: url)
+        return w.updates ?? 0
+    }
+
+    /// PATCH /api/items/:id/media, for servers without batch/update. Not retried.
+    public func patchMedia(id: String, body: String) async throws -> Bool {
+        let url = makeURL("/api/items/\(escape(id))/media", query: [:])
+        var h = headers(authenticated: true)
+        h.add(name: "Content-Type", value: "application/json")
+        let reply = try await transport.send(.PATCH, url, headers: h, body: Data(body.utf8), retry: false)
+        let w: WirePatchMedia = try decode(reply, method: "PATCH", url: url)
+        return w.updated ?? false
+    }
+
+    /// The path a request goes to, for dry runs (the server's base path included, no token).
+    public func requestPath(_ path: String) -> String {
+        HTTPTransport.display(makeURL(path, query: [:]))
+    }
+
     // MARK: - Plumbing
 
     private func get<T: Decodable>(_ path: String, query: [String: String] = [:], authenticated: Bool = true) async throws -> T {

@@ -191,3 +191,12 @@ struct WireAudioFile: Decodable {
     let chapters: [Chapter]?
     let metaTags: [String: FlexString]?
 }
+
+struct WireBatchUpdate: Decodable {
+    var success: Bool?
+    var updates: Int?
+}
+
+struct WirePatchMedia: Decodable {
+    var updated: Bool?
+}

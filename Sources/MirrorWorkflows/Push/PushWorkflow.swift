@@ -3,17 +3,178 @@ import MirrorCore
 import MirrorRemote
 import MirrorStore
 
-/// `push`: the accepted changes to AudiobookShelf, safely (DESIGN "Push, safe").
+/// `push`: the accepted changes to AudiobookShelf, safely (DESIGN "Push, safe"). The user's
+/// update permission is checked before anything is sent; an interrupted earlier run is settled
+/// from its journal and a re-read; each chunk of items is re-read, every field whose server value
+/// is no longer its base is a conflict (reported, not sent); the rest is journaled, sent with
+/// batch/update (PATCH on servers without it), re-read and verified, and the mirror refreshed.
 public enum PushWorkflow {
     public static func run(mirror: Mirror, client: ABSClient, options: PushOptions = PushOptions()) async throws -> PushSummary {
-        throw WorkflowError(summary: "push is being built", hint: nil, kind: .failure)
+        let started = Date()
+        let requestsBefore = client.requestCount
+        var summary = PushSummary()
+        try await requireUpdatePermission(client)
+        if !options.dryRun { summary.reconciled = try await reconcile(mirror: mirror, client: client, chunkSize: options.chunkSize) }
+
+        var order: [String] = []
+        var byItem: [String: [ChangeRow]] = [:]
+        for row in try mirror.changeRows(itemIds: options.itemIds, statuses: ["accepted"]) {
+            if byItem[row.itemId] == nil { order.append(row.itemId) }
+            byItem[row.itemId, default: []].append(row)
+        }
+        if let limit = options.limit { order = Array(order.prefix(max(0, limit))) }
+        guard !order.isEmpty else {
+            summary.requests = client.requestCount - requestsBefore
+            return summary
+        }
+        let titles = Dictionary(order.compactMap { id in byItem[id]?.first.map { (id, $0.itemTitle ?? id) } }, uniquingKeysWith: { a, _ in a })
+        let runId = options.dryRun ? nil : try mirror.beginPushRun(kind: "push", server: client.connection.baseURL.absoluteString)
+        summary.runId = runId
+        do {
+            for start in stride(from: 0, to: order.count, by: max(1, options.chunkSize)) {
+                let ids = order[start..<min(start + options.chunkSize, order.count)]
+                let writes = ids.flatMap { id in
+                    (byItem[id] ?? []).map { FieldWrite(itemId: id, changeId: $0.id, field: $0.field, expected: $0.current, value: $0.proposed) }
+                }
+                let outcome = try await PushEngine.apply(writes, runId: runId, mirror: mirror, client: client, dryRun: options.dryRun, titles: titles)
+                try record(outcome, into: &summary, mirror: mirror, runId: runId, dryRun: options.dryRun, titles: titles)
+            }
+        } catch {
+            summary.requests = client.requestCount - requestsBefore
+            if let runId {
+                try? mirror.finishPushRun(id: runId, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
+                                          failed: summary.failed, requests: summary.requests, error: PushEngine.describe(error))
+            }
+            throw error
+        }
+        summary.requests = client.requestCount - requestsBefore
+        summary.seconds = Date().timeIntervalSince(started)
+        if let runId {
+            try mirror.finishPushRun(id: runId, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
+                                     failed: summary.failed, requests: summary.requests, error: nil)
+        }
+        return summary
+    }
+
+    /// Changes' statuses from an outcome: pushed, conflict, failed.
+    static func record(_ outcome: PushEngine.Outcome, into summary: inout PushSummary, mirror: Mirror, runId: Int64?, dryRun: Bool,
+                       titles: [String: String]) throws {
+        summary.items += outcome.items
+        summary.pushed += outcome.applied.count
+        summary.conflicts += outcome.conflicts.count
+        summary.failed += outcome.failed.count
+        summary.planned += outcome.planned
+        for (w, reason) in outcome.conflicts + outcome.failed {
+            summary.problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
+        }
+        guard !dryRun else { return }
+        // The journal entries were settled by the engine; here the changes follow.
+        try mirror.settleChanges(pushed: outcome.applied.compactMap(\.changeId), runId: runId)
+        try mirror.markChanges(outcome.conflicts.compactMap(\.0.changeId), status: "conflict")
+        try mirror.markChanges(outcome.failed.compactMap(\.0.changeId), status: "failed")
+    }
+
+    /// A user without the update permission is told so before anything is sent.
+    static func requireUpdatePermission(_ client: ABSClient) async throws {
+        let user = try await client.me()
+        guard user.isActive, user.canUpdate else {
+            throw WorkflowError(
+                summary: "the AudiobookShelf user \(user.username) may not update items; nothing was sent",
+                hint: "Use an admin's API key in \(client.connection.tokenSource ?? "ABS_TOKEN"), or give the user 'Can Update' (AudiobookShelf → Settings → Users).",
+                kind: .authRejected)
+        }
+    }
+
+    /// Settles the journal of a run that was killed: what the server holds decides. A field that
+    /// has the value sent was applied; one that still has its old value was not sent and is sent
+    /// again by this run; anything else is a conflict.
+    static func reconcile(mirror: Mirror, client: ABSClient, chunkSize: Int) async throws -> Int {
+        let open = try mirror.journalEntries(states: ["planned", "sent"], interruptedOnly: true)
+        guard !open.isEmpty else {
+            try mirror.closeInterruptedPushRuns()
+            return 0
+        }
+        let ids = PushEngine.unique(open.map(\.itemId))
+        var items: [String: LibraryItem] = [:]
+        for start in stride(from: 0, to: ids.count, by: max(1, chunkSize)) {
+            for item in try await client.batchGet(ids: Array(ids[start..<min(start + chunkSize, ids.count)])) { items[item.id] = item }
+        }
+        var settled: [(entryId: Int64, state: String, reason: String?, changeId: Int64?, changeStatus: String?)] = []
+        for e in open {
+            let now = items[e.itemId].flatMap { Differ.value(e.field, of: BookFields(item: $0.metadata)) }
+            if Differ.same(e.field, now, FieldValue(json: e.after, field: e.field)) {
+                settled.append((e.id, "applied", "settled after an interruption", e.changeId, "pushed"))
+            } else if Differ.same(e.field, now, FieldValue(json: e.before, field: e.field)) {
+                settled.append((e.id, "failed", "interrupted before it was applied; sent again", e.changeId, "accepted"))
+            } else {
+                settled.append((e.id, "conflict", "changed on the server during an interrupted push", e.changeId, "conflict"))
+            }
+        }
+        for s in settled where s.state == "applied" { try mirror.settleChanges(pushed: [s.changeId].compactMap { $0 }, runId: open.first { $0.id == s.entryId }?.runId) }
+        try mirror.settle(settled.map { ($0.entryId, $0.state, $0.reason, $0.state == "applied" ? nil : $0.changeId, $0.state == "applied" ? nil : $0.changeStatus) }, runId: nil)
+        try mirror.refreshItems(Array(items.values))
+        try mirror.closeInterruptedPushRuns()
+        return settled.count
     }
 }
 
-/// `undo`: a push run's before-values sent back, with the same conflict check.
+/// `undo`: a push run's before-values sent back, with the same conflict check: a field changed on
+/// the server since the push is a conflict, not an overwrite.
 public enum UndoWorkflow {
     /// `runId` nil: the last push run that changed something.
     public static func run(mirror: Mirror, client: ABSClient, runId: Int64?, dryRun: Bool = false) async throws -> PushSummary {
-        throw WorkflowError(summary: "undo is being built", hint: nil, kind: .failure)
+        let started = Date()
+        let requestsBefore = client.requestCount
+        try await PushWorkflow.requireUpdatePermission(client)
+        guard let target = try runId ?? mirror.lastUndoablePushRun() else {
+            throw WorkflowError(summary: "there is no push to undo", hint: "`shelfmirror history` lists the push runs.", kind: .usage)
+        }
+        guard let run = try mirror.pushRuns().first(where: { $0.id == target }), run.kind == "push" else {
+            throw WorkflowError(summary: "push run \(target) does not exist", hint: "`shelfmirror history` lists the push runs.", kind: .usage)
+        }
+        let entries = try mirror.journalEntries(runId: target, states: ["applied"])
+        guard !entries.isEmpty else {
+            throw WorkflowError(summary: "push run \(target) has nothing left to undo", hint: "`shelfmirror history \(target)` shows what it did.", kind: .usage)
+        }
+        var summary = PushSummary()
+        let newRun = dryRun ? nil : try mirror.beginPushRun(kind: "undo", undoes: target, server: client.connection.baseURL.absoluteString)
+        summary.runId = newRun
+        let titles = try Dictionary(mirror.changeRows(statuses: ["pushed", "accepted", "pending", "rejected", "conflict", "failed", "superseded"])
+            .map { ($0.itemId, $0.itemTitle ?? $0.itemId) }, uniquingKeysWith: { a, _ in a })
+        let ids = PushEngine.unique(entries.map(\.itemId))
+        do {
+            for start in stride(from: 0, to: ids.count, by: 250) {
+                let chunk = Set(ids[start..<min(start + 250, ids.count)])
+                let writes = entries.filter { chunk.contains($0.itemId) }.map {
+                    FieldWrite(itemId: $0.itemId, changeId: $0.changeId, field: $0.field, expected: $0.after, value: $0.before, revertsEntry: $0.id)
+                }
+                let outcome = try await PushEngine.apply(writes, runId: newRun, mirror: mirror, client: client, dryRun: dryRun, titles: titles)
+                summary.items += outcome.items
+                summary.pushed += outcome.applied.count
+                summary.conflicts += outcome.conflicts.count
+                summary.failed += outcome.failed.count
+                summary.planned += outcome.planned
+                for (w, reason) in outcome.conflicts + outcome.failed {
+                    summary.problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
+                }
+                if !dryRun {
+                    // The reverted entries, and their changes back to pending for a new decision.
+                    try mirror.settle(outcome.applied.compactMap { w in w.revertsEntry.map { ($0, "reverted", "undone by run \(newRun ?? 0)", w.changeId, "pending") } }, runId: nil)
+                }
+            }
+        } catch {
+            if let newRun {
+                try? mirror.finishPushRun(id: newRun, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
+                                          failed: summary.failed, requests: client.requestCount - requestsBefore, error: PushEngine.describe(error))
+            }
+            throw error
+        }
+        summary.requests = client.requestCount - requestsBefore
+        summary.seconds = Date().timeIntervalSince(started)
+        if let newRun {
+            try mirror.finishPushRun(id: newRun, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
+                                     failed: summary.failed, requests: summary.requests, error: nil)
+        }
+        return summary
     }
 }

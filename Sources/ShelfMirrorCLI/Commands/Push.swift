@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import MirrorCore
+import MirrorStore
+import MirrorWorkflows
+
+extension ShelfMirror {
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the accepted changes to AudiobookShelf: conflict-checked, journaled, verified, undoable.",
+            discussion: """
+                The only command besides sync that talks to AudiobookShelf, and the only one that \
+                writes. First the token's user must have the update permission. Then, for each chunk \
+                of items: a re-read; a field whose value on the server is no longer the one the \
+                proposal was made against is a conflict — reported, never overwritten; the rest is \
+                written to the journal, sent (batch/update, every entry with its mediaPayload; PATCH \
+                on servers without it), re-read and verified; each change is marked pushed or failed \
+                with the reason, and the mirror refreshed. A push that was killed is settled by the \
+                next one from its journal: nothing is applied twice.
+
+                Examples:
+                  shelfmirror push --dry-run           # the exact requests, no token, nothing sent
+                  shelfmirror push
+                  shelfmirror push --item "The Way of Kings"
+                  shelfmirror undo --last
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var server: ServerOptions
+
+        @Flag(help: "Print the requests that would be sent (method, path, JSON body); send nothing.")
+        var dryRun = false
+
+        @Option(help: ArgumentHelp("Only this item (id or exact title); repeat for more.", valueName: "item"))
+        var item: [String] = []
+
+        @Option(help: ArgumentHelp("At most this many items.", valueName: "n"))
+        var limit: Int?
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
+        }
+
+        func run() async throws {
+            let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
+            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
+            let client = try Connections.audiobookshelf(settings)
+            let summary = try await PushWorkflow.run(mirror: mirror, client: client, options: PushOptions(dryRun: dryRun, itemIds: ids, limit: limit))
+            PushReport.print(summary, dryRun: dryRun, verb: "Pushed")
+        }
+    }
+
+    struct Undo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revert a push run: its before-values sent back, with the same conflict check.",
+            discussion: """
+                A field changed on the server since the push is a conflict — reported, not \
+                overwritten. The reverted changes go back to pending.
+
+                Examples:
+                  shelfmirror undo --last
+                  shelfmirror undo 12 --dry-run
+                  shelfmirror history
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var server: ServerOptions
+
+        @Argument(help: ArgumentHelp("The push run to revert (see `history`).", valueName: "run"))
+        var runNumber: Int64?
+
+        @Flag(help: "The last push run that changed something.")
+        var last = false
+
+        @Flag(help: "Print the requests that would be sent; send nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            if (runNumber == nil) == !last { throw ValidationError("Give a run number (see `shelfmirror history`) or --last.") }
+        }
+
+        func run() async throws {
+            let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
+            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let client = try Connections.audiobookshelf(settings)
+            let summary = try await UndoWorkflow.run(mirror: mirror, client: client, runId: last ? nil : runNumber, dryRun: dryRun)
+            PushReport.print(summary, dryRun: dryRun, verb: "Reverted")
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List push and undo runs; with a run number, what it changed.",
+            discussion: """
+                Examples:
+                  shelfmirror history
+                  shelfmirror history 12 --format csv
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("A run: show its journal, field by field.", valueName: "run"))
+        var runNumber: Int64?
+
+        func run() throws {
+            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
+            let writer = RowWriter(format: output.format)
+            if let run = runNumber {
+                let entries = try mirror.journalEntries(runId: run)
+                guard !entries.isEmpty else {
+                    throw UsageError(summary: "push run \(run) changed nothing, or does not exist", hint: "`shelfmirror history` lists the runs.")
+                }
+                writer.begin(columns: ["item_id", "field", "before", "after", "state", "reason"])
+                for e in entries {
+                    writer.row([.text(e.itemId), .text(e.field.rawValue), .text(e.before.map(DiffDisplay.text) ?? ""),
+                                .text(e.after.map(DiffDisplay.text) ?? ""), .text(e.state), e.reason.map { .text($0) } ?? .null])
+                }
+            } else {
+                let runs = try mirror.pushRuns()
+                writer.begin(columns: ["run", "kind", "undoes", "started_at", "status", "items", "pushed", "conflicts", "failed", "requests"])
+                for r in runs {
+                    writer.row([.integer(r.id), .text(r.kind), r.undoesRun.map { .integer($0) } ?? .null, .text(r.startedAt), .text(r.status),
+                                .integer(Int64(r.items)), .integer(Int64(r.pushed)), .integer(Int64(r.conflicts)), .integer(Int64(r.failed)),
+                                .integer(Int64(r.requests))])
+                }
+                if runs.isEmpty, output.format == .table { Console.err("No push yet.") }
+            }
+            writer.end()
+        }
+    }
+}
+
+/// What push and undo print: for a dry run, the requests; else the outcome and the problems.
+enum PushReport {
+    static func print(_ s: PushSummary, dryRun: Bool, verb: String) {
+        if dryRun {
+            for r in s.planned {
+                Console.out("\(r.method) \(r.path)")
+                Console.out(r.body)
+                Console.out("")
+            }
+            Console.err("Dry run: \(s.planned.count) requests would change \(s.pushed) fields of \(s.items) items; \(s.conflicts) conflicts. Nothing was sent.")
+        } else if s.runId == nil {
+            Console.err("Nothing to send: no accepted changes. `shelfmirror diff` and `accept` first." + (s.reconciled > 0 ? " (Settled \(s.reconciled) fields of an interrupted push.)" : ""))
+        } else {
+            Console.err("\(verb) \(s.pushed) fields of \(s.items) items in \(s.requests) requests (run \(s.runId ?? 0)); "
+                + "\(s.conflicts) conflicts, \(s.failed) failed." + (s.reconciled > 0 ? " Settled \(s.reconciled) fields of an interrupted push." : ""))
+        }
+        for p in s.problems.prefix(50) { Console.err("  \(p.item) — \(p.field): \(p.reason)") }
+        if s.problems.count > 50 { Console.err("  … and \(s.problems.count - 50) more (`shelfmirror diff --status conflict`).") }
+    }
+}
