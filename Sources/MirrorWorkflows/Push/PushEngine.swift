@@ -22,6 +22,9 @@ enum PushEngine {
         var applied: [FieldWrite] = []
         var conflicts: [(FieldWrite, String)] = []
         var failed: [(FieldWrite, String)] = []
+        /// Sent, not seen applied, and the send ended without an answer (a timeout, a dropped
+        /// connection): the server may still apply it. The next push settles them.
+        var unsettled: [(FieldWrite, String)] = []
         var planned: [PlannedRequest] = []
         var items = 0
     }
@@ -79,15 +82,22 @@ enum PushEngine {
         // Journal first, then send. A kill from here on is settled by the next run's re-read.
         let entryIds = try mirror.journal(runId: runId, entries: journalRows)
         var sendError: String? = nil
+        var ambiguous = false
+        func note(_ error: Error) {
+            sendError = describe(error)
+            if let remote = error as? RemoteError, [.timeout(seconds: 0), .connectionClosed, .truncatedAnswer].contains(where: { sameKind($0, remote.code) }) {
+                ambiguous = true
+            }
+        }
         do {
             _ = try await client.batchUpdate(body: body)
         } catch let e as RemoteError where e.code == .notFound || e.code == .htmlPage(status: 404) {
             // Servers before batch/update: one PATCH per item.
             for entry in entries {
-                do { _ = try await client.patchMedia(id: entry.id, body: entry.mediaPayload) } catch { sendError = describe(error) }
+                do { _ = try await client.patchMedia(id: entry.id, body: entry.mediaPayload) } catch { note(error) }
             }
         } catch {
-            sendError = describe(error)
+            note(error)
         }
 
         // Re-read and verify: what the server holds now decides, whatever the send said.
@@ -100,6 +110,10 @@ enum PushEngine {
             if Differ.same(w.field, now, wanted) {
                 outcome.applied.append(w)
                 settled.append((entryIds[n], "applied", nil, nil, nil))
+            } else if ambiguous, Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field)) {
+                let reason = "not confirmed (\(sendError ?? "no answer")); the next push checks again"
+                outcome.unsettled.append((w, reason))
+                settled.append((entryIds[n], "sent", reason, nil, nil))
             } else {
                 let reason = Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field))
                     ? "not applied" + (sendError.map { ": \($0)" } ?? " by the server")
@@ -111,6 +125,13 @@ enum PushEngine {
         try mirror.settle(settled, runId: runId)
         try mirror.refreshItems(after)
         return outcome
+    }
+
+    private static func sameKind(_ a: RemoteError.Code, _ b: RemoteError.Code) -> Bool {
+        switch (a, b) {
+        case (.timeout, .timeout), (.connectionClosed, .connectionClosed), (.truncatedAnswer, .truncatedAnswer): true
+        default: false
+        }
     }
 
     static func show(_ value: FieldValue?) -> String {

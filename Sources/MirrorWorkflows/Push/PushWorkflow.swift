@@ -62,9 +62,9 @@ public enum PushWorkflow {
         summary.items += outcome.items
         summary.pushed += outcome.applied.count
         summary.conflicts += outcome.conflicts.count
-        summary.failed += outcome.failed.count
+        summary.failed += outcome.failed.count + outcome.unsettled.count
         summary.planned += outcome.planned
-        for (w, reason) in outcome.conflicts + outcome.failed {
+        for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled {
             summary.problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
         }
         guard !dryRun else { return }
@@ -89,7 +89,8 @@ public enum PushWorkflow {
     /// has the value sent was applied; one that still has its old value was not sent and is sent
     /// again by this run; anything else is a conflict.
     static func reconcile(mirror: Mirror, client: ABSClient, chunkSize: Int) async throws -> Int {
-        let open = try mirror.journalEntries(states: ["planned", "sent"], interruptedOnly: true)
+        // Entries left planned by a killed run, or sent without an answer.
+        let open = try mirror.journalEntries(states: ["planned", "sent"])
         guard !open.isEmpty else {
             try mirror.closeInterruptedPushRuns()
             return 0
@@ -110,7 +111,17 @@ public enum PushWorkflow {
                 settled.append((e.id, "conflict", "changed on the server during an interrupted push", e.changeId, "conflict"))
             }
         }
-        for s in settled where s.state == "applied" { try mirror.settleChanges(pushed: [s.changeId].compactMap { $0 }, runId: open.first { $0.id == s.entryId }?.runId) }
+        // An applied push entry makes its change pushed (with its run); an applied undo entry
+        // leaves its change pending again.
+        let kinds = Dictionary(try mirror.pushRuns().map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        for s in settled where s.state == "applied" {
+            guard let entry = open.first(where: { $0.id == s.entryId }), let changeId = entry.changeId else { continue }
+            if kinds[entry.runId] == "undo" {
+                try mirror.settle([(s.entryId, "applied", s.reason, changeId, "pending")], runId: nil)
+            } else {
+                try mirror.settleChanges(pushed: [changeId], runId: entry.runId)
+            }
+        }
         try mirror.settle(settled.map { ($0.entryId, $0.state, $0.reason, $0.state == "applied" ? nil : $0.changeId, $0.state == "applied" ? nil : $0.changeStatus) }, runId: nil)
         try mirror.refreshItems(Array(items.values))
         try mirror.closeInterruptedPushRuns()
