@@ -14,6 +14,8 @@ struct HardcoverCommandTests {
         let state: FakeHardcoverState
         let folder: TemporaryFolder
 
+        var absState: FakeABSState { abs.state }
+
         static func start(items: Int = 80, limits: FakeHardcoverLimits = .unlimited) async throws -> Servers {
             let absState = FakeABSState.generated(items: items, seed: 5)
             let abs = try await FakeABSServer.start(state: absState)
