@@ -62,6 +62,7 @@ bench:
 	python3 bench/sync_bench.py
 	python3 bench/hardcover_bench.py
 	python3 bench/match_bench.py
+	python3 bench/push_bench.py
 
 # Matching quality on the labelled evaluation set: precision and recall of automatic matches.
 eval: build
