@@ -31,6 +31,14 @@ public struct MirrorStatus: Sendable, Equatable {
     public var libraries: [String] = []
     public var lastSync: LastSync?
     public var hardcover = HardcoverSection()
+    public var decisions = DecisionsSection()
+
+    /// Matches and proposals: what waits for the user, and the last push.
+    public struct DecisionsSection: Sendable, Equatable {
+        public var matches: [String: Int] = [:]
+        public var changes: [String: Int] = [:]
+        public var lastPush: String?
+    }
 
     /// The Hardcover side: books mirrored, and where the items' lookups stand.
     public struct HardcoverSection: Sendable, Equatable {
@@ -123,6 +131,11 @@ extension Mirror {
             status.libraries = libraries
             status.lastSync = lastSync
             status.hardcover = try hardcoverSection(db)
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM matches GROUP BY 1") { status.decisions.matches[row[0]] = row[1] }
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM changes GROUP BY 1") { status.decisions.changes[row[0]] = row[1] }
+            status.decisions.lastPush = try Row.fetchOne(db, sql: """
+                SELECT id, kind, coalesce(finished_at, started_at) AS at, status, pushed, conflicts, failed FROM push_runs ORDER BY id DESC LIMIT 1
+                """).map { "run \($0["id"] as Int64) \($0["kind"] as String) \($0["at"] as String) (\($0["status"] as String); \($0["pushed"] as Int) fields, \($0["conflicts"] as Int) conflicts, \($0["failed"] as Int) failed)" }
             return status
         }
     }

@@ -15,6 +15,12 @@ extension ShelfMirror {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
+        /// "12 auto, 3 needs_review" in a fixed order; "none" when empty.
+        static func counts(_ values: [String: Int], order: [String]) -> String {
+            let parts = order.compactMap { key in values[key].map { "\($0) \(key)" } }
+            return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+        }
+
         func run() throws {
             let path = try global.settings.database.value
             let mirror = try Mirror.openReadOnly(path: path)
@@ -47,6 +53,9 @@ extension ShelfMirror {
                 ("hardcover_books", "\(h.books) (\(h.editions) editions)"),
                 ("hardcover_lookups", lookups),
                 ("last_hardcover_sync", lastHardcover),
+                ("matches", Self.counts(s.decisions.matches, order: ["auto", "needs_review", "unmatched", "confirmed", "rejected", "ignored"])),
+                ("changes", Self.counts(s.decisions.changes, order: ["pending", "accepted", "pushed", "rejected", "conflict", "failed", "superseded"])),
+                ("last_push", s.decisions.lastPush ?? "never"),
                 ("files", String(s.files)),
                 ("files_unreadable", String(s.filesWithErrors)),
                 ("files_removed", String(s.filesRemoved)),
