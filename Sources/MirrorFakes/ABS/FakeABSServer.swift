@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 
 /// A fake AudiobookShelf 2.36 server on loopback, over a `FakeABSState`.
@@ -15,32 +14,13 @@ public final class FakeABSServer: Sendable {
     private init(state: FakeABSState, port: Int, host: String, task: Task<Void, any Error>) {
         self.state = state
         self.port = port
-        self.baseURL = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)")!
+        self.baseURL = FakeListener.baseURL(host: host, port: port)
         self.task = task
     }
 
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeABSState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeABSServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "shelfmirror.fake-abs")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: FakeABSResponder(state: state),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
-            },
-            logger: logger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else {
-            try await task.value // rethrows the bind error
-            throw FakeServerError.didNotStart
-        }
+        let (bound, task) = try await FakeListener.start(FakeABSResponder(state: state), host: host, port: port, label: "shelfmirror.fake-abs")
         return FakeABSServer(state: state, port: bound, host: host, task: task)
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 
 /// A fake Hardcover GraphQL API (Hasura behind Hardcover's gateway) on loopback, over a
@@ -37,32 +36,13 @@ public final class FakeHardcoverServer: Sendable {
     private init(state: FakeHardcoverState, port: Int, host: String, task: Task<Void, any Error>) {
         self.state = state
         self.port = port
-        self.baseURL = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)")!
+        self.baseURL = FakeListener.baseURL(host: host, port: port)
         self.task = task
     }
 
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeHardcoverState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeHardcoverServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "shelfmirror.fake-hardcover")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: FakeHardcoverResponder(state: state),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
-            },
-            logger: logger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else {
-            try await task.value // rethrows the bind error
-            throw FakeServerError.didNotStart
-        }
+        let (bound, task) = try await FakeListener.start(FakeHardcoverResponder(state: state), host: host, port: port, label: "shelfmirror.fake-hardcover")
         return FakeHardcoverServer(state: state, port: bound, host: host, task: task)
     }
 
