@@ -26,7 +26,7 @@ public struct ShelfMirror: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [Sync.self, Scan.self, Match.self, Explain.self, Link.self, Unlink.self, Ignore.self, Diff.self, Accept.self, Reject.self, Review.self, ImportDecisions.self, Push.self, Undo.self, History.self, Query.self, Search.self,
-                      Status.self, Config.self, Doctor.self, Schema.self, FakeABS.self, Eval.self]
+                      Status.self, Config.self, Doctor.self, Schema.self, Demo.self, FakeABS.self, Eval.self]
     )
 
     public init() {}
