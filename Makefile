@@ -3,9 +3,10 @@ SWIFT ?= swift
 BIN_RELEASE = .build/release/shelfmirror
 SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 
-.PHONY: help setup build release test sample bench eval schema fixtures clean
+.PHONY: help setup build release test demo sample bench eval schema fixtures clean
 
 help:
+	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
 	@echo "make test      set up, build, and run the tests"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
@@ -26,6 +27,11 @@ release: setup
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The newcomer's one command: sync, scan, match, diff, accept, push and undo against the built-in
+# sample servers and library, in a temporary folder that is removed at the end.
+demo: release
+	$(BIN_RELEASE) demo
 
 # The main job on the built-in sample library, in a throw-away mirror: sync a sample
 # AudiobookShelf (the built-in fake server, 60 books), scan the sample audio files, query.
