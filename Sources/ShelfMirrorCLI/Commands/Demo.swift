@@ -20,7 +20,7 @@ extension ShelfMirror {
 
                 Examples:
                   shelfmirror demo
-                  shelfmirror demo --keep ./demo       # keep the mirror and the audio files to look at
+                  shelfmirror demo --keep ./demo      # keep the mirror and the audio files
                   shelfmirror --db ./demo/mirror.sqlite diff --status all
                 """)
 
