@@ -38,7 +38,7 @@ struct DemoTests {
         #expect(out.contains("hold their new values on the sample AudiobookShelf; the field edited by hand kept its edit"))
         #expect(out.contains("Mistakes now right:"))
         #expect(out.contains("0 conflicts, 0 failed"), "the undo")
-        #expect(out.contains("hold their old values on the sample AudiobookShelf again"))
+        #expect(out.contains("hold their old values on the sample AudiobookShelf again; their proposals are pending again"))
         #expect(out.contains("On your own library:"))
         #expect(!out.contains(FakeABSState.adminToken) && !out.contains(FakeHardcoverState.validToken), "no token is printed")
 
