@@ -10,16 +10,22 @@ public struct ShelfMirror: AsyncParsableCommand {
         commandName: "shelfmirror",
         abstract: "An offline-first metadata mirror for AudiobookShelf libraries.",
         discussion: """
-            shelfmirror keeps a local SQLite mirror of your audiobooks' metadata: the tags embedded \
-            in the audio files (read with TagLib) and the AudiobookShelf library, and soon the \
-            matching Hardcover records. Ask it questions in SQL or full text, entirely offline.
+            shelfmirror keeps a local SQLite mirror of your audiobooks' metadata — the AudiobookShelf \
+            library, the matching Hardcover records, and the tags embedded in the audio files — and \
+            fixes it field by field: offline matching and proposals you review, then a push that is \
+            conflict-checked, journaled and undoable.
+
+            The workflow: sync → scan → match → diff → review (or accept) → push → undo.
 
             Examples:
-              shelfmirror sync                       # needs ABS_URL and ABS_TOKEN
-              shelfmirror scan ~/Audiobooks
-              shelfmirror search "sanderson stormlight"
-              shelfmirror query "SELECT album, artist FROM file_tags WHERE composer IS NULL"
-              shelfmirror status
+              shelfmirror demo          # the whole pipeline on a built-in sample
+              shelfmirror sync          # needs ABS_URL, ABS_TOKEN, HARDCOVER_TOKEN
+              shelfmirror scan
+              shelfmirror match && shelfmirror diff
+              shelfmirror review
+              shelfmirror push --dry-run && shelfmirror push
+              shelfmirror undo --last
+              shelfmirror query "SELECT title FROM items WHERE narrators = '[]'"
 
             The mirror is $SHELFMIRROR_DB, else $XDG_DATA_HOME/shelfmirror/mirror.sqlite; --db overrides.
             The public SQL views are documented in schema/README.md.
