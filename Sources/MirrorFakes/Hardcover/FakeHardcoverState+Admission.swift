@@ -27,9 +27,19 @@ struct HCJob: Sendable {
     /// The answer (data, or Hasura's in-band errors, both HTTP 200) and its log record.
     func run(catalog: FakeHardcoverCatalog, limits: FakeHardcoverLimits) -> (FakeReply, FakeHardcoverRequestRecord) {
         var record = self.record
+        let schema: HCSchema
+        switch HCSchema.hardcover {
+        case .success(let loaded): schema = loaded
+        case .failure(let error):
+            var reply = FakeReply.hardcoverJSON(["error": .string(error.message)], status: 500)
+            reply.headers += headers
+            record.status = 500
+            record.rejectedReason = error.message
+            return (reply, record)
+        }
         let body: HCJSON
         do throws(HCGraphQLError) {
-            var validator = HCValidator(schema: .hardcover, hiddenRootFields: hiddenRootFields)
+            var validator = HCValidator(schema: schema, hiddenRootFields: hiddenRootFields)
             let plans = try validator.plan(operation, variables: variables)
             let executor = HCExecutor(tables: catalog.tables, limits: limits, searchResultsAsString: searchResultsAsString)
             body = try executor.run(plans)
