@@ -45,3 +45,17 @@ struct MatchSettingsTests {
         }
     }
 }
+
+extension MatchSettingsTests {
+    @Test func diffPoliciesComeFromConfigAndBadOnesNameTheLine() throws {
+        let policy = try settings("[diff]\npolicy = \"replace\"\ngenres = \"ignore\"\n").diffPolicy
+        #expect(policy.policy(.title) == .replace)
+        #expect(policy.policy(.genres) == .ignore)
+        for (toml, reason) in [("[diff]\ntitle = \"overwrite\"\n", "must be \"fill\", \"replace\" or \"ignore\""),
+                               ("[diff]\ncolour = \"fill\"\n", "unknown key diff.colour")] {
+            #expect { try settings(toml) } throws: { error in
+                (error as? ConfigFile.ParseError).map { $0.summary.contains(reason) && $0.line == 2 } ?? false
+            }
+        }
+    }
+}

@@ -201,4 +201,17 @@ struct PushTests {
             #expect(try statuses(setup) == ["pushed": rows.count])
         }
     }
+
+    @Test func aGarbledAnswerLeavesTheChangesFailedWithTheReason() async throws {
+        let (setup, rows) = try await prepared(blank: 2, seed: 55)
+        defer { Task { await setup.stop() } }
+        await setup.abs.inject(.malformedJSON, on: .batchUpdate, times: 1)
+        let summary = try await PushWorkflow.run(mirror: setup.mirror, client: absClient(setup))
+        // The fake answers its garbage instead of handling the request: nothing was applied,
+        // and the re-read says so, with the reason.
+        #expect(summary.pushed == 0)
+        #expect(summary.failed == rows.count)
+        #expect(summary.problems.allSatisfy { $0.reason.contains("not applied") && $0.reason.contains("cannot use") })
+        #expect(try statuses(setup) == ["failed": rows.count])
+    }
 }

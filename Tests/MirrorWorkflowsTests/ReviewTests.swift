@@ -179,3 +179,17 @@ struct ReviewTests {
         #expect(summary.edited == 0)
     }
 }
+
+extension ReviewTests {
+    @Test(arguments: ["not,a,decisions,file\n1,2,3,4\n", "{\"proposals\": 3}", "[{\"id\": \"x\", \"field\": \"title\", \"status\": \"accepted\"}]", ""])
+    func aFileThatIsNotAnExportIsRefusedWithoutChangingAnything(_ text: String) async throws {
+        let folder = try TemporaryFolder()
+        let mirror = try Mirror.openForWriting(path: folder.file("m.sqlite"))
+        let path = folder.file(text.hasPrefix("[") || text.hasPrefix("{") ? "d.json" : "d.csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try DecisionImport.apply(file: URL(fileURLWithPath: path), mirror: mirror) } throws: { error in
+            guard let e = error as? WorkflowError else { return false }
+            return e.kind == .badData && e.hint != nil
+        }
+    }
+}
