@@ -13,28 +13,8 @@ import Testing
 struct DiffWorkflowTests {
     typealias Setup = HardcoverSyncTests.Setup
 
-    /// Synced and matched, with the narrators and publisher of `blank` items emptied in ABS first.
     private func prepared(blank count: Int) async throws -> (Setup, [String]) {
-        let setup = try await Setup.make(items: 40, seed: 31)
-        let ids = setup.derived.truth.filter { $0.value.findableBy == .identifier }.keys.sorted().prefix(count)
-        for id in ids {
-            await setup.abs.update(itemId: id) {
-                $0.narrators = []
-                $0.publisher = nil
-            }
-        }
-        try await resyncABS(setup)
-        _ = try await setup.sync()
-        _ = try MatchWorkflow.run(mirror: setup.mirror)
-        return (setup, Array(ids))
-    }
-
-    private func resyncABS(_ setup: Setup) async throws {
-        var policy = RetryPolicy()
-        policy.sleep = { _ in }
-        _ = try await ABSSync.run(mirror: setup.mirror, client: ABSClient(
-            connection: try ABSConnection(url: setup.absServer.baseURL.absoluteString, token: FakeABSState.adminToken),
-            httpClient: .mirror, policy: policy))
+        try await Setup.matched(items: 40, seed: 31, blank: count)
     }
 
     @Test func emptyFieldsAreFilledFromTheMatchedEditionAndNothingElseUnderFill() async throws {
@@ -67,7 +47,7 @@ struct DiffWorkflowTests {
 
         // The user fills the publisher of one item in ABS; ignores another.
         await setup.abs.update(itemId: a) { $0.publisher = "Chosen Press" }
-        try await resyncABS(setup)
+        try await setup.resyncABS()
         #expect(try setup.mirror.pinMatch(itemId: c, status: .ignored))
         let again = try DiffWorkflow.refresh(mirror: setup.mirror)
         #expect(again.new == 0)

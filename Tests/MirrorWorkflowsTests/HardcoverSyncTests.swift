@@ -152,11 +152,7 @@ struct HardcoverSyncTests {
         // Retitle one item in AudiobookShelf: only it is looked up again.
         let target = try #require(setup.derived.truth.first { $0.value.findableBy == .title }?.key)
         await setup.abs.update(itemId: target) { $0.title = "A Completely Different Title" }
-        var policy = RetryPolicy()
-        policy.sleep = { _ in }
-        _ = try await ABSSync.run(mirror: setup.mirror, client: ABSClient(
-            connection: try ABSConnection(url: setup.absServer.baseURL.absoluteString, token: FakeABSState.adminToken),
-            httpClient: .mirror, policy: policy))
+        try await setup.resyncABS()
         await setup.hardcover.resetLog()
         let third = try await setup.sync()
         #expect(third.lookedUp == 1)

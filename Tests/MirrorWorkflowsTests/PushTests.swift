@@ -16,16 +16,7 @@ struct PushTests {
     /// Synced, matched, proposals made with the replace policy, all accepted; the narrators and
     /// publisher of `blank` items emptied in ABS first so that fills exist too.
     private func prepared(items: Int = 24, blank: Int = 4, seed: UInt64 = 51) async throws -> (Setup, [ChangeRow]) {
-        let setup = try await Setup.make(items: items, seed: seed)
-        for id in setup.derived.truth.filter({ $0.value.findableBy == .identifier }).keys.sorted().prefix(blank) {
-            await setup.abs.update(itemId: id) {
-                $0.narrators = []
-                $0.publisher = nil
-            }
-        }
-        _ = try await ABSSync.run(mirror: setup.mirror, client: absClient(setup))
-        _ = try await setup.sync()
-        _ = try MatchWorkflow.run(mirror: setup.mirror)
+        let (setup, _) = try await Setup.matched(items: items, seed: seed, blank: blank)
         var policy = DiffPolicy()
         policy.defaultPolicy = .replace
         _ = try DiffWorkflow.refresh(mirror: setup.mirror, policy: policy)
@@ -34,13 +25,8 @@ struct PushTests {
         return (setup, rows)
     }
 
-    private func absClient(_ setup: Setup, token: String = FakeABSState.adminToken, timeout: Duration = .seconds(10)) throws -> ABSClient {
-        var policy = RetryPolicy()
-        policy.sleep = { _ in }
-        policy.random = { 0.5 }
-        policy.timeout = timeout
-        return ABSClient(connection: try ABSConnection(url: setup.absServer.baseURL.absoluteString, token: token, tokenSource: "ABS_TOKEN"),
-                         httpClient: .mirror, policy: policy)
+    private func absClient(_ setup: Setup, token: String = FakeABSState.adminToken) throws -> ABSClient {
+        try setup.absClient(token: token)
     }
 
     /// The server's value of a field of an item, as JSON (nil when empty).

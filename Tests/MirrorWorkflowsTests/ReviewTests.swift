@@ -34,21 +34,7 @@ struct ReviewTests {
 
     /// Synced, matched, with narrators and publisher emptied for some items so they get proposals.
     private func prepared(blank count: Int) async throws -> Setup {
-        let setup = try await Setup.make(items: 30, seed: 41)
-        for id in setup.derived.truth.filter({ $0.value.findableBy == .identifier }).keys.sorted().prefix(count) {
-            await setup.abs.update(itemId: id) {
-                $0.narrators = []
-                $0.publisher = nil
-            }
-        }
-        var policy = RetryPolicy()
-        policy.sleep = { _ in }
-        _ = try await ABSSync.run(mirror: setup.mirror, client: ABSClient(
-            connection: try ABSConnection(url: setup.absServer.baseURL.absoluteString, token: FakeABSState.adminToken),
-            httpClient: .mirror, policy: policy))
-        _ = try await setup.sync()
-        _ = try MatchWorkflow.run(mirror: setup.mirror)
-        return setup
+        try await Setup.matched(items: 30, seed: 41, blank: count).0
     }
 
     private func statuses(_ setup: Setup) throws -> [String: Int] {

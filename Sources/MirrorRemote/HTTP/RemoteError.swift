@@ -173,6 +173,15 @@ public struct RemoteError: UserFacingError, Equatable {
 }
 
 extension RemoteError.Code {
+    /// The request may have reached the server and been acted on although no answer came back
+    /// (a timeout, a dropped connection, an answer cut short): a write's fate is unknown.
+    public var leavesWriteUnknown: Bool {
+        switch self {
+        case .timeout, .connectionClosed, .truncatedAnswer: true
+        default: false
+        }
+    }
+
     public var isGraphQL: Bool {
         if case .graphQL = self { return true }
         return false

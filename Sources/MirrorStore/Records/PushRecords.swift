@@ -16,6 +16,26 @@ public struct JournalEntry: Sendable, Equatable {
     public var reason: String?
 }
 
+/// What became of a journal entry, and of its change (when `changeStatus` is set; a change
+/// that becomes `pushed` records `changeRunId`).
+public struct JournalOutcome: Sendable, Equatable {
+    public var entryId: Int64
+    public var state: String
+    public var reason: String?
+    public var changeId: Int64?
+    public var changeStatus: String?
+    public var changeRunId: Int64?
+
+    public init(entryId: Int64, state: String, reason: String?, changeId: Int64? = nil, changeStatus: String? = nil, changeRunId: Int64? = nil) {
+        self.entryId = entryId
+        self.state = state
+        self.reason = reason
+        self.changeId = changeId
+        self.changeStatus = changeStatus
+        self.changeRunId = changeRunId
+    }
+}
+
 public struct PushRunRow: Sendable, Equatable {
     public var id: Int64
     public var kind: String
@@ -68,7 +88,7 @@ extension Mirror {
     }
 
     /// Sets journal entries' state (and reason), and their changes' status, in one transaction.
-    public func settle(_ outcomes: [(entryId: Int64, state: String, reason: String?, changeId: Int64?, changeStatus: String?)], runId: Int64?) throws {
+    public func settle(_ outcomes: [JournalOutcome]) throws {
         let now = ISO8601.now()
         try write { db in
             let entry = try db.cachedStatement(sql: "UPDATE push_journal SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
@@ -78,7 +98,7 @@ extension Mirror {
             for o in outcomes {
                 try entry.execute(arguments: [o.state, o.reason, now, o.entryId])
                 if let id = o.changeId, let status = o.changeStatus {
-                    try change.execute(arguments: [status, status == "pushed" ? runId : nil, now, id])
+                    try change.execute(arguments: [status, status == "pushed" ? o.changeRunId : nil, now, id])
                 }
             }
         }

@@ -30,8 +30,7 @@ enum PushEngine {
     }
 
     /// Writes `writes` (all of one chunk's items) if the server still holds each `expected`.
-    static func apply(_ writes: [FieldWrite], runId: Int64?, mirror: Mirror, client: ABSClient, dryRun: Bool,
-                      titles: [String: String]) async throws -> Outcome {
+    static func apply(_ writes: [FieldWrite], runId: Int64?, mirror: Mirror, client: ABSClient, dryRun: Bool) async throws -> Outcome {
         var outcome = Outcome()
         let ids = unique(writes.map(\.itemId))
         let before = Dictionary(try await client.batchGet(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -85,9 +84,7 @@ enum PushEngine {
         var ambiguous = false
         func note(_ error: Error) {
             sendError = describe(error)
-            if let remote = error as? RemoteError, [.timeout(seconds: 0), .connectionClosed, .truncatedAnswer].contains(where: { sameKind($0, remote.code) }) {
-                ambiguous = true
-            }
+            if let remote = error as? RemoteError, remote.code.leavesWriteUnknown { ambiguous = true }
         }
         do {
             _ = try await client.batchUpdate(body: body)
@@ -103,35 +100,28 @@ enum PushEngine {
         // Re-read and verify: what the server holds now decides, whatever the send said.
         let after = try await client.batchGet(ids: entries.map(\.id))
         let byId = Dictionary(after.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var settled: [(entryId: Int64, state: String, reason: String?, changeId: Int64?, changeStatus: String?)] = []
+        var settled: [JournalOutcome] = []
         for (n, w) in sent.enumerated() {
             let now = byId[w.itemId].flatMap { Differ.value(w.field, of: BookFields(item: $0.metadata)) }
             let wanted = FieldValue(json: w.value, field: w.field)
             if Differ.same(w.field, now, wanted) {
                 outcome.applied.append(w)
-                settled.append((entryIds[n], "applied", nil, nil, nil))
+                settled.append(JournalOutcome(entryId: entryIds[n], state: "applied", reason: nil))
             } else if ambiguous, Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field)) {
                 let reason = "not confirmed (\(sendError ?? "no answer")); the next push checks again"
                 outcome.unsettled.append((w, reason))
-                settled.append((entryIds[n], "sent", reason, nil, nil))
+                settled.append(JournalOutcome(entryId: entryIds[n], state: "sent", reason: reason))
             } else {
                 let reason = Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field))
                     ? "not applied" + (sendError.map { ": \($0)" } ?? " by the server")
                     : "the server stored \(show(now)) instead"
                 outcome.failed.append((w, reason))
-                settled.append((entryIds[n], "failed", reason, nil, nil))
+                settled.append(JournalOutcome(entryId: entryIds[n], state: "failed", reason: reason))
             }
         }
-        try mirror.settle(settled, runId: runId)
+        try mirror.settle(settled)
         try mirror.refreshItems(after)
         return outcome
-    }
-
-    private static func sameKind(_ a: RemoteError.Code, _ b: RemoteError.Code) -> Bool {
-        switch (a, b) {
-        case (.timeout, .timeout), (.connectionClosed, .connectionClosed), (.truncatedAnswer, .truncatedAnswer): true
-        default: false
-        }
     }
 
     static func show(_ value: FieldValue?) -> String {

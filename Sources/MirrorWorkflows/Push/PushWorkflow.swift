@@ -36,37 +36,30 @@ public enum PushWorkflow {
                 let writes = ids.flatMap { id in
                     (byItem[id] ?? []).map { FieldWrite(itemId: id, changeId: $0.id, field: $0.field, expected: $0.current, value: $0.proposed) }
                 }
-                let outcome = try await PushEngine.apply(writes, runId: runId, mirror: mirror, client: client, dryRun: options.dryRun, titles: titles)
+                let outcome = try await PushEngine.apply(writes, runId: runId, mirror: mirror, client: client, dryRun: options.dryRun)
                 try record(outcome, into: &summary, mirror: mirror, runId: runId, dryRun: options.dryRun, titles: titles)
             }
         } catch {
-            summary.requests = client.requestCount - requestsBefore
-            if let runId {
-                try? mirror.finishPushRun(id: runId, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
-                                          failed: summary.failed, requests: summary.requests, error: PushEngine.describe(error))
-            }
+            try? finish(runId, &summary, mirror: mirror, requests: client.requestCount - requestsBefore, started: started, error: error)
             throw error
         }
-        summary.requests = client.requestCount - requestsBefore
-        summary.seconds = Date().timeIntervalSince(started)
-        if let runId {
-            try mirror.finishPushRun(id: runId, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
-                                     failed: summary.failed, requests: summary.requests, error: nil)
-        }
+        try finish(runId, &summary, mirror: mirror, requests: client.requestCount - requestsBefore, started: started, error: nil)
         return summary
+    }
+
+    /// The summary's last figures, and the run's row (none for a dry run).
+    static func finish(_ runId: Int64?, _ summary: inout PushSummary, mirror: Mirror, requests: Int, started: Date, error: Error?) throws {
+        summary.requests = requests
+        summary.seconds = Date().timeIntervalSince(started)
+        guard let runId else { return }
+        try mirror.finishPushRun(id: runId, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
+                                 failed: summary.failed, requests: requests, error: error.map(PushEngine.describe))
     }
 
     /// Changes' statuses from an outcome: pushed, conflict, failed.
     static func record(_ outcome: PushEngine.Outcome, into summary: inout PushSummary, mirror: Mirror, runId: Int64?, dryRun: Bool,
                        titles: [String: String]) throws {
-        summary.items += outcome.items
-        summary.pushed += outcome.applied.count
-        summary.conflicts += outcome.conflicts.count
-        summary.failed += outcome.failed.count + outcome.unsettled.count
-        summary.planned += outcome.planned
-        for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled {
-            summary.problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
-        }
+        summary.add(outcome, titles: titles)
         guard !dryRun else { return }
         // The journal entries were settled by the engine; here the changes follow.
         try mirror.settleChanges(pushed: outcome.applied.compactMap(\.changeId), runId: runId)
@@ -100,29 +93,24 @@ public enum PushWorkflow {
         for start in stride(from: 0, to: ids.count, by: max(1, chunkSize)) {
             for item in try await client.batchGet(ids: Array(ids[start..<min(start + chunkSize, ids.count)])) { items[item.id] = item }
         }
-        var settled: [(entryId: Int64, state: String, reason: String?, changeId: Int64?, changeStatus: String?)] = []
-        for e in open {
-            let now = items[e.itemId].flatMap { Differ.value(e.field, of: BookFields(item: $0.metadata)) }
-            if Differ.same(e.field, now, FieldValue(json: e.after, field: e.field)) {
-                settled.append((e.id, "applied", "settled after an interruption", e.changeId, "pushed"))
-            } else if Differ.same(e.field, now, FieldValue(json: e.before, field: e.field)) {
-                settled.append((e.id, "failed", "interrupted before it was applied; sent again", e.changeId, "accepted"))
-            } else {
-                settled.append((e.id, "conflict", "changed on the server during an interrupted push", e.changeId, "conflict"))
-            }
-        }
         // An applied push entry makes its change pushed (with its run); an applied undo entry
         // leaves its change pending again.
         let kinds = Dictionary(try mirror.pushRuns().map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        for s in settled where s.state == "applied" {
-            guard let entry = open.first(where: { $0.id == s.entryId }), let changeId = entry.changeId else { continue }
-            if kinds[entry.runId] == "undo" {
-                try mirror.settle([(s.entryId, "applied", s.reason, changeId, "pending")], runId: nil)
+        var settled: [JournalOutcome] = []
+        for e in open {
+            let now = items[e.itemId].flatMap { Differ.value(e.field, of: BookFields(item: $0.metadata)) }
+            if Differ.same(e.field, now, FieldValue(json: e.after, field: e.field)) {
+                settled.append(JournalOutcome(entryId: e.id, state: "applied", reason: "settled after an interruption", changeId: e.changeId,
+                                              changeStatus: kinds[e.runId] == "undo" ? "pending" : "pushed", changeRunId: e.runId))
+            } else if Differ.same(e.field, now, FieldValue(json: e.before, field: e.field)) {
+                settled.append(JournalOutcome(entryId: e.id, state: "failed", reason: "interrupted before it was applied; sent again",
+                                              changeId: e.changeId, changeStatus: "accepted"))
             } else {
-                try mirror.settleChanges(pushed: [changeId], runId: entry.runId)
+                settled.append(JournalOutcome(entryId: e.id, state: "conflict", reason: "changed on the server during an interrupted push",
+                                              changeId: e.changeId, changeStatus: "conflict"))
             }
         }
-        try mirror.settle(settled.map { ($0.entryId, $0.state, $0.reason, $0.state == "applied" ? nil : $0.changeId, $0.state == "applied" ? nil : $0.changeStatus) }, runId: nil)
+        try mirror.settle(settled)
         try mirror.refreshItems(Array(items.values))
         try mirror.closeInterruptedPushRuns()
         return settled.count
@@ -159,33 +147,34 @@ public enum UndoWorkflow {
                 let writes = entries.filter { chunk.contains($0.itemId) }.map {
                     FieldWrite(itemId: $0.itemId, changeId: $0.changeId, field: $0.field, expected: $0.after, value: $0.before, revertsEntry: $0.id)
                 }
-                let outcome = try await PushEngine.apply(writes, runId: newRun, mirror: mirror, client: client, dryRun: dryRun, titles: titles)
-                summary.items += outcome.items
-                summary.pushed += outcome.applied.count
-                summary.conflicts += outcome.conflicts.count
-                summary.failed += outcome.failed.count
-                summary.planned += outcome.planned
-                for (w, reason) in outcome.conflicts + outcome.failed {
-                    summary.problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
-                }
+                let outcome = try await PushEngine.apply(writes, runId: newRun, mirror: mirror, client: client, dryRun: dryRun)
+                summary.add(outcome, titles: titles)
                 if !dryRun {
                     // The reverted entries, and their changes back to pending for a new decision.
-                    try mirror.settle(outcome.applied.compactMap { w in w.revertsEntry.map { ($0, "reverted", "undone by run \(newRun ?? 0)", w.changeId, "pending") } }, runId: nil)
+                    try mirror.settle(outcome.applied.compactMap { w in
+                        w.revertsEntry.map { JournalOutcome(entryId: $0, state: "reverted", reason: "undone by run \(newRun ?? 0)", changeId: w.changeId, changeStatus: "pending") }
+                    })
                 }
             }
         } catch {
-            if let newRun {
-                try? mirror.finishPushRun(id: newRun, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
-                                          failed: summary.failed, requests: client.requestCount - requestsBefore, error: PushEngine.describe(error))
-            }
+            try? PushWorkflow.finish(newRun, &summary, mirror: mirror, requests: client.requestCount - requestsBefore, started: started, error: error)
             throw error
         }
-        summary.requests = client.requestCount - requestsBefore
-        summary.seconds = Date().timeIntervalSince(started)
-        if let newRun {
-            try mirror.finishPushRun(id: newRun, items: summary.items, pushed: summary.pushed, conflicts: summary.conflicts,
-                                     failed: summary.failed, requests: summary.requests, error: nil)
-        }
+        try PushWorkflow.finish(newRun, &summary, mirror: mirror, requests: client.requestCount - requestsBefore, started: started, error: nil)
         return summary
+    }
+}
+
+extension PushSummary {
+    /// Counts an outcome in, with its problems named by item title.
+    mutating func add(_ outcome: PushEngine.Outcome, titles: [String: String]) {
+        items += outcome.items
+        pushed += outcome.applied.count
+        conflicts += outcome.conflicts.count
+        failed += outcome.failed.count + outcome.unsettled.count
+        planned += outcome.planned
+        for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled {
+            problems.append((titles[w.itemId] ?? w.itemId, w.field.rawValue, reason))
+        }
     }
 }

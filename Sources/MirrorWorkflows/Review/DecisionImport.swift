@@ -95,7 +95,7 @@ public enum DecisionImport {
                 if proposed.hasPrefix("json:") {
                     let json = String(proposed.dropFirst(5))
                     if DiffDisplay.text(json) != DiffDisplay.text(row.proposed) {
-                        edited = try validJSON(json, field: row.field, line: line.number, into: &problems)
+                        edited = validJSON(json, field: row.field, line: line.number, into: &problems)
                         if edited == nil { continue }
                     }
                 } else if proposed != DiffDisplay.text(row.proposed) {
@@ -123,14 +123,10 @@ public enum DecisionImport {
     }
 
     /// An edited JSON value: the right shape for the field, and not empty.
-    static func validJSON(_ json: String, field: DiffField, line: Int, into problems: inout [Problem]) throws -> String? {
+    static func validJSON(_ json: String, field: DiffField, line: Int, into problems: inout [Problem]) -> String? {
+        // A string, a list of strings, or series entries: read back as `diff` shows them.
         let value = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
-        let text: String? = switch value {
-        case let s as String: s
-        case let list as [String]: list.joined(separator: ", ")
-        case let entries as [[String: Any]]: entries.compactMap { e in (e["name"] as? String).map { n in (e["sequence"] as? String).map { "\(n) #\($0)" } ?? n } }.joined(separator: "; ")
-        default: nil
-        }
+        let text: String? = value is String || value is [String] || value is [[String: Any]] ? DiffDisplay.text(json) : nil
         guard let text, let canonical = FieldText.json(field, text: text) else {
             problems.append(Problem(line: line, reason: "the proposed \(field.rawValue) is not usable: give \(FieldText.rule(field))"))
             return nil

@@ -93,14 +93,10 @@ public enum ReviewSession {
                     summary.edited += 1
                     continue // the item's other proposals are asked about again
                 case .otherBook(let bookId):
-                    guard try mirror.hardcoverBook(id: bookId) != nil else {
+                    guard case .linked = try Linking.link(mirror: mirror, itemId: itemId, bookId: bookId) else {
                         decider.tell("book \(bookId) is not in the mirror")
                         continue
                     }
-                    let chosen = try mirror.matchItems(ids: [itemId]).first.flatMap { item in
-                        try mirror.hardcoverBook(id: bookId).flatMap { Matcher.chooseEdition(item, MatchCandidate(book: $0))?.id }
-                    }
-                    try mirror.pinMatch(itemId: itemId, status: .confirmed, bookId: bookId, editionId: chosen)
                     _ = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: [itemId])
                     summary.relinked += 1
                     continue

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MirrorCore
 import MirrorStore
+import MirrorWorkflows
 
 extension ShelfMirror {
     struct Link: ParsableCommand {
@@ -31,18 +32,18 @@ extension ShelfMirror {
         func run() throws {
             let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
             let id = try ItemArgument.resolve(item, in: mirror)
-            guard let found = try mirror.hardcoverBook(id: book) else {
+            let found: HardcoverBook
+            let chosen: Int?
+            switch try Linking.link(mirror: mirror, itemId: id, bookId: book, editionId: edition) {
+            case .linked(let linked, let editionId):
+                (found, chosen) = (linked, editionId)
+            case .bookNotInMirror:
                 throw UsageError(summary: "Hardcover book \(book) is not in the mirror",
                                  hint: "`shelfmirror explain \(item)` lists the item's candidates; sync brings the books items could match.")
+            case .editionNotOfBook(let editions):
+                throw UsageError(summary: "edition \(edition ?? 0) is not an edition of book \(book) in the mirror",
+                                 hint: "Its editions in the mirror: " + editions.map { "\($0.id) (\($0.readingFormat.rawValue))" }.joined(separator: ", "))
             }
-            if let edition, !found.editions.contains(where: { $0.id == edition }) {
-                throw UsageError(summary: "edition \(edition) is not an edition of book \(book) in the mirror",
-                                 hint: "Its editions in the mirror: " + found.editions.map { "\($0.id) (\($0.readingFormat.rawValue))" }.joined(separator: ", "))
-            }
-            let chosen = try edition ?? mirror.matchItems(ids: [id]).first.flatMap {
-                Matcher.chooseEdition($0, MatchCandidate(book: found))?.id
-            }
-            try mirror.pinMatch(itemId: id, status: .confirmed, bookId: book, editionId: chosen)
             Console.err("Linked \(id) to \"\(found.title)\" (book \(book)" + (chosen.map { ", edition \($0)" } ?? "") + ").")
         }
     }

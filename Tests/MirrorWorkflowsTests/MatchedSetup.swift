@@ -1,0 +1,40 @@
+import Foundation
+import MirrorFakes
+import MirrorRemote
+import MirrorStore
+import MirrorWorkflows
+
+/// A mirror synced from both fakes and matched, for the tests of diff, review and push.
+extension HardcoverSyncTests.Setup {
+    /// Synced and matched, with the narrators and publisher of `blank` identifier-findable items
+    /// emptied in AudiobookShelf first (so that fills exist). Returns those items' ids too.
+    static func matched(items: Int, seed: UInt64, blank: Int) async throws -> (Self, [String]) {
+        let setup = try await make(items: items, seed: seed)
+        let ids = Array(setup.derived.truth.filter { $0.value.findableBy == .identifier }.keys.sorted().prefix(blank))
+        for id in ids {
+            await setup.abs.update(itemId: id) {
+                $0.narrators = []
+                $0.publisher = nil
+            }
+        }
+        try await setup.resyncABS()
+        _ = try await setup.sync()
+        _ = try MatchWorkflow.run(mirror: setup.mirror)
+        return (setup, ids)
+    }
+
+    /// A client of the fake AudiobookShelf that never sleeps between retries.
+    func absClient(token: String = FakeABSState.adminToken, timeout: Duration = .seconds(10)) throws -> ABSClient {
+        var policy = RetryPolicy()
+        policy.sleep = { _ in }
+        policy.random = { 0.5 }
+        policy.timeout = timeout
+        return ABSClient(connection: try ABSConnection(url: absServer.baseURL.absoluteString, token: token, tokenSource: "ABS_TOKEN"),
+                         httpClient: .mirror, policy: policy)
+    }
+
+    /// An AudiobookShelf sync into the setup's mirror.
+    func resyncABS() async throws {
+        _ = try await ABSSync.run(mirror: mirror, client: absClient())
+    }
+}
