@@ -94,6 +94,7 @@ extension HardcoverSync {
                                                          limit: options.rowsPerPage, offset: offset)
                     editions += page
                     offset += options.rowsPerPage
+                    // Shared ISBNs can bring many editions: up to four times the pages a title batch may take.
                     if page.count < options.rowsPerPage || offset >= options.rowsPerPage * options.maxPagesPerBatch * 4 { break }
                 }
                 var record = LookupBatch()
@@ -216,7 +217,7 @@ extension HardcoverSync {
 
         /// Fetches the candidates' books (and the books merged duplicates point to) that the
         /// mirror lacks or holds from before the freshness window.
-        mutating func details(now: Date) async throws {
+        mutating func details() async throws {
             let staleBefore = options.full ? startedAt : cutoff
             for _ in 0..<3 {
                 let ids = try mirror.hardcoverBooksToFetch(staleBefore: staleBefore)

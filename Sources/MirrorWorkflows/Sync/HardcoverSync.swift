@@ -85,10 +85,10 @@ public enum HardcoverSync {
         do {
             let keys = try pass.prepare(now: now, counts: &counts)
             try await pass.identifiers(keys)
-            try await pass.details(now: now)
+            try await pass.details()
             try await pass.titles(keys)
             try await pass.search(keys)
-            try await pass.details(now: now)
+            try await pass.details()
         } catch let stop as BudgetStop {
             stopped = stop
         } catch {
