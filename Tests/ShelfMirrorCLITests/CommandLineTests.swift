@@ -20,6 +20,19 @@ struct CommandLineTests {
         }
     }
 
+    /// A command without a name is named at run time from its type, a runtime lookup that costs
+    /// milliseconds at every start in a binary this size; so each one names itself, as typed.
+    @Test func everyCommandNamesItself() {
+        let root = ShelfMirror.configuration
+        #expect(root.commandName == "shelfmirror")
+        for command in root.subcommands {
+            let name = command.configuration.commandName
+            #expect(name != nil, "\(command) has no commandName")
+            let derived = String(describing: command).replacing(/([a-z])([A-Z])/) { "\($0.1)-\($0.2)" }.lowercased()
+            #expect(name == derived, "\(command) is named \(name ?? "nothing"), not \(derived)")
+        }
+    }
+
     @Test func scanReportsOnStandardErrorOnly() throws {
         let folder = try TemporaryFolder()
         let audio = try Fixtures.copyAudio(into: folder)

@@ -6,6 +6,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "config",
             abstract: "Show the resolved settings and where each came from (tokens redacted).",
             discussion: """
                 Settings come from flags, then the environment, then a .env file in the working folder,

@@ -6,6 +6,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Run the whole pipeline on a built-in sample library, offline, and leave nothing behind.",
             discussion: """
                 Starts a sample AudiobookShelf and a sample Hardcover (the built-in fake servers, in \

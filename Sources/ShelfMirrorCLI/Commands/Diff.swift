@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show the proposed field changes, the current value beside each, offline.",
             discussion: """
                 Proposals come from each item's matched Hardcover book and edition (auto, needs \
@@ -89,6 +90,7 @@ extension ShelfMirror {
 
     struct Accept: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "accept",
             abstract: "Accept proposed changes (for push), chosen by item, field, or score.",
             discussion: """
                 Replacing a value that is not empty is never accepted in bulk: name the field \
@@ -113,6 +115,7 @@ extension ShelfMirror {
 
     struct Reject: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reject",
             abstract: "Reject proposed changes; a rejected proposal is not made again while it stays the same.",
             discussion: """
                 Examples:

@@ -8,6 +8,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Check the configuration, the mirror and the servers; say what to fix.",
             discussion: """
                 Checks, in order: the settings; the mirror file; AudiobookShelf (/status, the token's \

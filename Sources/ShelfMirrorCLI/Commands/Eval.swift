@@ -6,6 +6,7 @@ extension ShelfMirror {
     /// Measures matching on a labelled evaluation set (`make eval`).
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "eval",
             abstract: "Measure matching on a labelled evaluation set: precision and recall of automatic matches.",
             discussion: """
                 Loads the set (items.json, catalog.json, labels.json) into a throw-away mirror, runs \

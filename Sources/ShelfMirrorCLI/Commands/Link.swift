@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Link: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "link",
             abstract: "Link an item to a Hardcover book yourself; rematches keep it.",
             discussion: """
                 The book must be in the mirror (sync brings the books items could match; `explain` \
@@ -50,6 +51,7 @@ extension ShelfMirror {
 
     struct Unlink: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unlink",
             abstract: "Reject an item's match: it stays unmatched through rematches until you link it.",
             discussion: """
                 With --reset, forgets your decision (link, unlink or ignore) instead: the next \
@@ -79,6 +81,7 @@ extension ShelfMirror {
 
     struct Ignore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ignore",
             abstract: "Leave an item out of matching and proposals, through every rematch.",
             discussion: """
                 Example:

@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Match: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "match",
             abstract: "Match every item to a Hardcover book, offline, with a score and an explanation.",
             discussion: """
                 Each item is compared with its candidate books — those sync found for it, those with \
@@ -55,6 +56,7 @@ extension ShelfMirror {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show why an item matches (or not): every candidate with its penalties.",
             discussion: """
                 Scores the item against its candidates now, from the mirror, and shows each \

@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Send the accepted changes to AudiobookShelf: conflict-checked, journaled, verified, undoable.",
             discussion: """
                 The only command besides sync that talks to AudiobookShelf, and the only one that \
@@ -53,6 +54,7 @@ extension ShelfMirror {
 
     struct Undo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "undo",
             abstract: "Revert a push run: its before-values sent back, with the same conflict check.",
             discussion: """
                 A field changed on the server since the push is a conflict — reported, not \
@@ -91,6 +93,7 @@ extension ShelfMirror {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "List push and undo runs; with a run number, what it changed.",
             discussion: """
                 Examples:

@@ -5,6 +5,7 @@ import MirrorStore
 extension ShelfMirror {
     struct Query: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "query",
             abstract: "Run a read-only SQL query over the mirror.",
             discussion: """
                 The mirror is opened read-only: statements that would change it are refused. A query \

@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "review",
             abstract: "Decide the proposals item by item, on a terminal.",
             discussion: """
                 Shows each item with pending proposals — needs-review matches first — with its \

@@ -6,6 +6,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Read the embedded tags of audio files into the mirror.",
             discussion: """
                 With no path, reads the audio files of the items `sync` mirrored from AudiobookShelf and \

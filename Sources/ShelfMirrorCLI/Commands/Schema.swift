@@ -4,6 +4,7 @@ import MirrorStore
 extension ShelfMirror {
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Print the SQL schema a new mirror gets (what schema/mirror.sql holds).",
             discussion: """
                 The public views are documented in schema/README.md; tables behind them may change.

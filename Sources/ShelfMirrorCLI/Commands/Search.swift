@@ -5,6 +5,7 @@ import MirrorStore
 extension ShelfMirror {
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "search",
             abstract: "Full-text search over the mirror, best matches first.",
             discussion: """
                 Searches the mirrored items (title, subtitle, authors, narrators, series, description, \

@@ -5,6 +5,7 @@ import MirrorStore
 extension ShelfMirror {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show what the mirror holds and how fresh it is.",
             discussion: """
                 Examples:

@@ -7,6 +7,7 @@ import MirrorWorkflows
 extension ShelfMirror {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Snapshot the AudiobookShelf library, then the Hardcover books it could match, into the mirror.",
             discussion: """
                 AudiobookShelf: lists every book library (500 items a request) and fetches in full only \
