@@ -37,7 +37,7 @@ struct DiffWorkflowTests {
     @Test func decisionsAreKeptAndChangedDataSupersedesProposals() async throws {
         let (setup, blanked) = try await prepared(blank: 3)
         defer { Task { await setup.stop() } }
-        try DiffWorkflow.refresh(mirror: setup.mirror)
+        _ = try DiffWorkflow.refresh(mirror: setup.mirror)
         let rows = try setup.mirror.changeRows()
         let (a, b, c) = (blanked[0], blanked[1], blanked[2])
         let acceptId = try #require(rows.first { $0.itemId == a && $0.field == .narrators }?.id)

@@ -119,7 +119,7 @@ extension Mirror {
             if let runId { sql += " AND j.run_id = ?"; args.append(runId) }
             if interruptedOnly { sql += " AND r.status = 'running'" }
             sql += " ORDER BY j.id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)!).compactMap { row -> JournalEntry? in
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { row -> JournalEntry? in
                 guard let field = DiffField(rawValue: row[4]) else { return nil }
                 let entry = JournalEntry(id: row[0], runId: row[1], itemId: row[2], changeId: row[3], field: field, before: row[5],
                                          after: row[6], state: row[7], reason: row[8])
