@@ -2,30 +2,44 @@ import Foundation
 import MirrorCore
 import MirrorTags
 
-/// Reads files on `jobs` threads, turning each into a `Result` with `prepare` on the same thread,
-/// while the calling thread stores results in batches: TagLib and SQLite work at the same time.
-/// If `store` throws, the readers stop and the error is rethrown.
+/// Reads files on `jobs` threads, turning each into a `Result` with `prepare` on the same thread.
+/// The calling thread first feeds it files (while walking folders, so reading starts with the
+/// first file found), then stores the results in batches while the readers go on: walking, TagLib
+/// and SQLite work at the same time. Threads start with the first file, so a scan with nothing
+/// to read starts none. If `store` throws, the readers stop and the error is rethrown.
 struct ParallelReader<Result: Sendable> {
     var jobs: Int
     var batchSize: Int
     var prepare: @Sendable (ScannedFile) -> Result
 
-    func read(_ files: [FoundFile], store: ([Result]) throws -> Void) throws {
-        guard !files.isEmpty else { return }
+    /// `feed` is called once with a function that queues a file for reading.
+    func read(feed: (_ enqueue: (FoundFile) -> Void) throws -> Void, store: ([Result]) throws -> Void) throws {
         let shared = Shared()
         let prepare = self.prepare
-        let workers = max(1, min(jobs, files.count))
-        for _ in 0..<workers {
-            Thread.detachNewThread {
-                while let index = shared.nextIndex(limit: files.count) {
-                    let file = files[index]
-                    let outcome = TagReader.read(path: file.path)
-                    let scanned = ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome)
-                    shared.add(prepare(scanned), batchSize: batchSize)
+        var workers = 0
+        do {
+            try feed { file in
+                shared.enqueue(file)
+                if workers < jobs {
+                    workers += 1
+                    Thread.detachNewThread {
+                        while let file = shared.nextFile() {
+                            let outcome = TagReader.read(path: file.path)
+                            let scanned = ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome)
+                            shared.add(prepare(scanned), batchSize: batchSize)
+                        }
+                        shared.workerFinished()
+                    }
                 }
-                shared.workerFinished()
             }
+        } catch {
+            shared.cancel()
+            shared.finishFeeding()
+            shared.waitForWorkers(workers)
+            throw error
         }
+        shared.finishFeeding()
+        guard workers > 0 else { return }
         var failure: Error?
         while true {
             let (batch, done) = shared.takeBatch(batchSize: batchSize, workers: workers)
@@ -40,39 +54,64 @@ struct ParallelReader<Result: Sendable> {
         if let failure { throw failure }
     }
 
-    /// State shared by the readers and the storing thread, behind one condition lock.
+    /// State shared by the feeder, the readers and the storing thread, behind one condition lock.
     private final class Shared: @unchecked Sendable {
         private let condition = NSCondition()
+        private var queue: [FoundFile] = []
         private var next = 0
+        private var feeding = true
         private var cancelled = false
         private var results: [Result] = []
         private var finished = 0
 
-        func nextIndex(limit: Int) -> Int? {
+        func enqueue(_ file: FoundFile) {
             condition.lock()
-            defer { condition.unlock() }
-            guard !cancelled, next < limit else { return nil }
-            next += 1
-            return next - 1
+            queue.append(file)
+            condition.signal()  // only readers wait while the feeder is feeding
+            condition.unlock()
         }
 
-        func add(_ file: Result, batchSize: Int) {
+        func finishFeeding() {
             condition.lock()
-            results.append(file)
-            if results.count >= batchSize { condition.signal() }
+            feeding = false
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next file to read; waits while the feeder may still queue one. Nil: no more work.
+        func nextFile() -> FoundFile? {
+            condition.lock()
+            defer { condition.unlock() }
+            while !cancelled && next == queue.count && feeding { condition.wait() }
+            guard !cancelled, next < queue.count else { return nil }
+            next += 1
+            return queue[next - 1]
+        }
+
+        func add(_ result: Result, batchSize: Int) {
+            condition.lock()
+            results.append(result)
+            if results.count >= batchSize { condition.broadcast() }
             condition.unlock()
         }
 
         func workerFinished() {
             condition.lock()
             finished += 1
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
         }
 
         func cancel() {
             condition.lock()
             cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func waitForWorkers(_ workers: Int) {
+            condition.lock()
+            while finished < workers { condition.wait() }
             condition.unlock()
         }
 

@@ -9,7 +9,7 @@ public struct ScanOptions: Sendable {
     /// Reader threads; defaults to the number of cores.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Files stored per transaction.
-    public var batchSize = 128
+    public var batchSize = 256
 
     public init(full: Bool = false, jobs: Int? = nil) {
         self.full = full
@@ -42,9 +42,9 @@ public struct ScanError: UserFacingError {
     public var hint: String? { "Check the path (and that its disk or share is mounted); nothing was marked as removed." }
 }
 
-/// `scan`: walk folders, read new or changed audio files through TagLib on every core, store
-/// them batch by batch (a killed scan keeps what it stored, and the next one goes on from there),
-/// then mark files that are gone.
+/// `scan`: walk folders, read new or changed audio files through TagLib on every core as the walk
+/// finds them, store them batch by batch (a killed scan keeps what it stored, and the next one goes
+/// on from there), then mark files that are gone.
 public enum ScanWorkflow {
     public static func run(
         mirror: Mirror,
@@ -58,30 +58,35 @@ public enum ScanWorkflow {
         var counts = ScanCounts()
         var unreadable: [(path: String, message: String)] = []
         do {
-            let walk = FolderWalker.walk(roots: roots)
             let known = try mirror.knownFiles(under: roots)
-            counts.seen = walk.files.count
-            var toRead: [FoundFile] = []
-            for file in walk.files {
-                if let old = known[file.path] {
-                    if !options.full, !old.removed, old.sizeBytes == file.sizeBytes, old.mtimeNs == file.mtimeNs {
-                        counts.unchanged += 1
-                        continue
-                    }
-                    counts.changed += 1
-                } else {
-                    counts.new += 1
-                }
-                toRead.append(file)
-            }
-            progress(ScanProgress(read: 0, toRead: toRead.count))
+            // Files known but not met by the walk (yet).
+            var unseen = known
+            var walkProblems: [WalkProblem] = []
+            var toRead = 0
             var read = 0
             let scannedAt = ISO8601.now()
             let reader = ParallelReader(jobs: options.jobs, batchSize: options.batchSize) { file in
                 let failure: ReadFailure? = if case .failure(let failure) = file.outcome { failure } else { nil }
                 return (path: file.path, failure: failure, row: Mirror.prepare(file, runId: runId, scannedAt: scannedAt))
             }
-            try reader.read(toRead) { batch in
+            try reader.read(feed: { enqueue in
+                // Reading starts with the first file the walk finds.
+                walkProblems = FolderWalker.walk(roots: roots) { file in
+                    counts.seen += 1
+                    if let old = unseen.removeValue(forKey: file.path) {
+                        if !options.full, !old.removed, old.sizeBytes == file.sizeBytes, old.mtimeNs == file.mtimeNs {
+                            counts.unchanged += 1
+                            return
+                        }
+                        counts.changed += 1
+                    } else {
+                        counts.new += 1
+                    }
+                    toRead += 1
+                    enqueue(file)
+                }
+                progress(ScanProgress(read: 0, toRead: toRead))
+            }, store: { batch in
                 try mirror.save(batch.map(\.row))
                 for file in batch {
                     if let failure = file.failure {
@@ -90,21 +95,19 @@ public enum ScanWorkflow {
                     }
                 }
                 read += batch.count
-                progress(ScanProgress(read: read, toRead: toRead.count))
-            }
+                progress(ScanProgress(read: read, toRead: toRead))
+            })
             // Gone: known, not found, and not inside a folder the walk could not read.
-            let present = Set(walk.files.map(\.path))
-            let unreachable = walk.problems.map(\.path)
-            let gone = known.filter { path, file in
-                !file.removed && !present.contains(path)
-                    && !unreachable.contains { path == $0 || path.hasPrefix($0 + "/") }
+            let unreachable = walkProblems.map(\.path)
+            let gone = unseen.filter { path, file in
+                !file.removed && !unreachable.contains { path == $0 || path.hasPrefix($0 + "/") }
             }.map(\.key).sorted()
             try mirror.markRemoved(paths: gone, runId: runId)
             counts.removed = gone.count
             let seconds = Date().timeIntervalSince(started)
             try mirror.finishScanRun(id: runId, counts: counts, duration: seconds, error: nil)
             return ScanSummary(runId: runId, roots: roots, counts: counts, seconds: seconds,
-                               unreadable: unreadable, walkProblems: walk.problems)
+                               unreadable: unreadable, walkProblems: walkProblems)
         } catch {
             try? mirror.finishScanRun(id: runId, counts: counts, duration: Date().timeIntervalSince(started),
                                       error: String(describing: error))
