@@ -118,7 +118,12 @@ final class InterruptCleanup {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if let folder {
-                    try? FileManager.default.removeItem(at: folder)
+                    // The demo goes on writing while this runs, so a removal can meet a file made
+                    // after it listed the folder ("not empty"): try again until nothing is left.
+                    for _ in 0..<50 {
+                        if (try? FileManager.default.removeItem(at: folder)) != nil { break }
+                        if !FileManager.default.fileExists(atPath: folder.path) { break }
+                    }
                     Console.err("\nInterrupted; removed \(folder.path).")
                 } else {
                     Console.err("\nInterrupted.")
