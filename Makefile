@@ -1,5 +1,6 @@
 # shelfmirror — everyday commands. `make help` lists them.
 SWIFT ?= swift
+SHELL := /bin/bash
 BIN_RELEASE = .build/release/shelfmirror
 SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 
@@ -24,9 +25,15 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --static-swift-stdlib --product shelfmirror
 
+# The whole log is kept in .build/test.log; when a test fails, its findings are repeated at the end,
+# where a CI log's tail shows them.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@$(SWIFT) test 2>&1 | tee .build/test.log; rc=$${PIPESTATUS[0]}; \
+	if [ $$rc -ne 0 ]; then \
+	  echo; echo "== what failed (whole log: .build/test.log) =="; \
+	  grep -E -A4 '✘ Test .*(recorded an issue|failed)' .build/test.log | grep -v '^✔' | head -60; \
+	fi; exit $$rc
 
 # The newcomer's one command: sync, scan, match, diff, accept, push and undo against the built-in
 # sample servers and library, in a temporary folder that is removed at the end.

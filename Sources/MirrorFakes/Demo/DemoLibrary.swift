@@ -160,11 +160,13 @@ public struct DemoLibrary: Sendable {
         FakeABSState(libraries: [library], items: items, users: FakeABSState.standardUsers)
     }
 
-    /// Writes every audio file under the library's folder; returns the bytes written.
+    /// Writes every audio file under the library's folder; returns the bytes written. Stops with
+    /// `CancellationError` between files when the task is cancelled.
     @discardableResult
     public func writeFiles() throws -> Int {
         var total = 0
         for file in files {
+            try Task.checkCancellation()
             let url = URL(fileURLWithPath: file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.bytes).write(to: url)

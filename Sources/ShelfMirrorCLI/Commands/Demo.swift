@@ -49,19 +49,27 @@ extension ShelfMirror {
             do {
                 try workspace.create()
             } catch {
-                interrupt.cancel()
+                _ = interrupt.finish()
                 throw error
             }
             let demo = DemoRun(workspace: workspace, terminal: .current)
+            let work = Task { try await demo.run() }
+            interrupt.onInterrupt { work.cancel() }
             var failure: Error? = nil
             do {
-                try await demo.run()
+                try await work.value
             } catch {
                 failure = error
             }
+            // Nothing writes into the folder once the servers are stopped and the mirror closed:
+            // only then is it removed, so a file written late cannot bring it back.
             await demo.stopServers()
             demo.closeMirror()
-            interrupt.cancel()
+            if let signal = interrupt.finish() {
+                workspace.finish()
+                Console.err("\nInterrupted" + (workspace.removable.map { "; removed \($0.path)." } ?? "."))
+                throw ExitCode(128 + signal)
+            }
             workspace.finish()
             demo.printClosing(failed: failure != nil)
             if let failure { throw failure }
@@ -107,37 +115,76 @@ struct DemoWorkspace: Sendable {
     }
 }
 
-/// On Ctrl-C (or SIGTERM) while the demo runs: remove its folder, then exit as interrupted.
-/// The servers live in this process and end with it.
-final class InterruptCleanup {
-    private let sources: [any DispatchSourceSignal]
+/// Ctrl-C (or SIGTERM) while the demo runs: the demo is cancelled, and `Demo.run` removes the
+/// folder once the demo has stopped writing, then exits as interrupted. Should the demo not stop
+/// within `grace`, the handler removes the folder itself and exits. The servers live in this
+/// process and end with it.
+final class InterruptCleanup: @unchecked Sendable {
+    private let folder: URL?
+    private let grace: DispatchTimeInterval
+    private let lock = NSLock()
+    private var sources: [any DispatchSourceSignal] = []
+    private var received: Int32?
+    private var finished = false
+    private var cancelWork: (@Sendable () -> Void)?
 
-    init(removing folder: URL?) {
+    init(removing folder: URL?, grace: DispatchTimeInterval = .seconds(5)) {
+        self.folder = folder
+        self.grace = grace
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if let folder {
-                    // The demo goes on writing while this runs, so a removal can meet a file made
-                    // after it listed the folder ("not empty"): try again until nothing is left.
-                    for _ in 0..<50 {
-                        if (try? FileManager.default.removeItem(at: folder)) != nil { break }
-                        if !FileManager.default.fileExists(atPath: folder.path) { break }
-                    }
-                    Console.err("\nInterrupted; removed \(folder.path).")
-                } else {
-                    Console.err("\nInterrupted.")
-                }
-                exit(128 + number)
-            }
+            source.setEventHandler { [weak self] in self?.received(number) }
             source.resume()
             return source
         }
     }
 
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+    /// What to call on the first signal: cancel the demo's work.
+    func onInterrupt(_ cancel: @escaping @Sendable () -> Void) {
+        let already = lock.withLock { () -> Bool in
+            cancelWork = cancel
+            return received != nil
+        }
+        if already { cancel() }
+    }
+
+    /// Called once the demo has stopped: the signal received, if any. Later signals are ignored:
+    /// what is left (removing the folder, the closing lines) takes a moment and must not be cut.
+    func finish() -> Int32? {
+        lock.withLock {
+            finished = true
+            return received
+        }
+    }
+
+    private func received(_ number: Int32) {
+        let (first, done, cancel) = lock.withLock { () -> (Bool, Bool, (@Sendable () -> Void)?) in
+            let first = received == nil
+            if first { received = number }
+            return (first, finished, cancelWork)
+        }
+        if done { return }  // the demo has ended and is removing its folder or printing its last lines
+        guard first else { return }
+        cancel?()
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            // The demo did not stop in time (a step that does not notice cancellation).
+            let stuck = lock.withLock { () -> Bool in
+                if finished { return false }
+                finished = true
+                return true
+            }
+            guard stuck else { return }
+            if let folder {
+                for _ in 0..<50 {
+                    if (try? FileManager.default.removeItem(at: folder)) != nil { break }
+                    if !FileManager.default.fileExists(atPath: folder.path) { break }
+                }
+                Console.err("\nInterrupted; removed \(folder.path).")
+            } else {
+                Console.err("\nInterrupted.")
+            }
+            exit(128 + number)
+        }
     }
 }

@@ -7,8 +7,10 @@ import MirrorWorkflows
 
 /// The steps of `demo`, each calling the workflow its command calls, against the sample servers
 /// and a mirror of its own, and printing what happened. A step that fails stops the demo with
-/// its name; the checks read the sample AudiobookShelf's own data, not the mirror.
-final class DemoRun {
+/// its name; the checks read the sample AudiobookShelf's own data, not the mirror. Cancelling the
+/// task that runs it stops it before the next step (and between the files it writes).
+/// One task at a time uses it: the one that runs it, then, once that has ended, `Demo.run`.
+final class DemoRun: @unchecked Sendable {
     let workspace: DemoWorkspace
     let terminal: Terminal
     let started = Date()
@@ -316,6 +318,7 @@ final class DemoRun {
     // MARK: - Helpers
 
     private func step(_ name: String, _ what: String, command: String?, _ body: () async throws -> Void) async throws {
+        try Task.checkCancellation()
         stepNumber += 1
         currentStep = "step \(stepNumber), \(name)"
         Console.out("")
