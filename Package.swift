@@ -64,8 +64,12 @@ let package = Package(
         ]),
         // mimalloc replaces glibc's malloc for the whole process: TagLib, SQLite and Swift
         // allocate on several threads at once, and a scan spends a sixth of its time in malloc.
+        // --no-export-dynamic: Swift's static-stdlib link exports every symbol of our objects
+        // (46,000), and the dynamic loader and the runtime's first dladdr then search them at
+        // every start; nothing looks our symbols up at run time. Start-up: 7.1 → 5.9 ms.
         .executableTarget(name: "shelfmirror", dependencies: ["ShelfMirrorCLI"],
-                          linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
+                          linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux])),
+                                           .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]),
 
         // Temporary folders and fixture copies for the tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
