@@ -325,7 +325,7 @@ def bench_shelfmirror(case, case_dir, n, args, warm):
     db = os.path.join(args.data, f"shelfmirror-{case}.sqlite")
     cmd = [args.bin, "--db", db, "scan", case_dir]
     cold = []
-    for r in range(args.repeat):
+    for r in range(args.repeat_fast):
         for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
             if os.path.exists(db + suffix):
                 os.remove(db + suffix)
@@ -342,7 +342,7 @@ def bench_shelfmirror(case, case_dir, n, args, warm):
     if n not in counts.values():
         log(f"[{case}] WARNING: no table in {db} has exactly {n} rows; check the scan result")
     warm_runs = []
-    for r in range(args.repeat):
+    for r in range(args.repeat_fast):
         warm()
         res = run_timed(cmd)
         check_rc("shelfmirror (warm)", res, cmd)
@@ -371,7 +371,7 @@ def bench_rescan_floor(case, case_dir, db, args, warm):
         return {}
     cmd = [exe, case_dir, db]
     runs = []
-    for r in range(args.repeat):
+    for r in range(args.repeat_fast):
         warm()
         res = run_timed(cmd)
         check_rc("re-scan floor", res, cmd)
@@ -383,7 +383,7 @@ def bench_rescan_floor(case, case_dir, db, args, warm):
 def bench_mutagen(case, case_dir, n, args, warm):
     cmd = [sys.executable, MUTAGEN_PEER, case_dir]
     runs = []
-    for r in range(args.repeat):
+    for r in range(args.repeat_fast):
         warm()
         res = run_timed(cmd)
         check_rc("mutagen peer", res, cmd)
@@ -517,7 +517,7 @@ def render_case(case, res):
     lines.append("|---|---:|---:|---:|---:|---:|")
     for name, t in tools.items():
         label = name + (f" ({t['note']})" if t.get("note") else "")
-        if len(t["runs"]) != res["repeat"] and not t.get("note"):
+        if len(t["runs"]) not in (res["repeat"], res["repeat_fast"]) and not t.get("note"):
             label += f" ({len(t['runs'])} runs)"
         wall = t["median_wall"]
         if cold is None:
@@ -589,7 +589,10 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--files", type=int, default=1000, help="files per case (default 1000)")
-    p.add_argument("--repeat", type=int, default=3, help="repetitions; medians reported (default 3)")
+    p.add_argument("--repeat", type=int, default=3, help="repetitions of beets and ffprobe; medians reported (default 3)")
+    p.add_argument("--repeat-fast", type=int, default=11,
+                   help="repetitions of the sub-second runs (shelfmirror, the re-scan floor, mutagen), "
+                        "whose medians a busy moment would otherwise move (default 11)")
     p.add_argument("--data", default=DEFAULT_DATA, help="data/work dir (default bench/.data)")
     p.add_argument("--only", default=",".join(ALL_TOOLS),
                    help="comma-separated subset of: " + ",".join(ALL_TOOLS))
@@ -600,8 +603,8 @@ def parse_args(argv):
     bad = [t for t in only if t not in ALL_TOOLS]
     if bad or not only:
         p.error(f"--only: unknown tool(s) {bad}; choose from {','.join(ALL_TOOLS)}")
-    if a.files < 1 or a.repeat < 1:
-        p.error("--files and --repeat must be ≥ 1")
+    if a.files < 1 or a.repeat < 1 or a.repeat_fast < 1:
+        p.error("--files, --repeat and --repeat-fast must be ≥ 1")
     a.only = [t for t in ALL_TOOLS if t in only]
     a.data = os.path.abspath(a.data)
     a.bin = os.path.abspath(a.bin)
@@ -619,14 +622,16 @@ def main(argv):
         "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "host": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "versions": tool_versions(args, only),
-        "args": {"files": args.files, "repeat": args.repeat, "only": only, "bin": args.bin},
+        "args": {"files": args.files, "repeat": args.repeat, "repeat_fast": args.repeat_fast, "only": only,
+                 "bin": args.bin},
         "method": "wall clock via time.perf_counter around each whole process (ffprobe: "
                   "the whole sequential loop); peak RSS = ru_maxrss from os.wait4 (max over "
                   "runs; ffprobe: max over processes); every file is read once before each "
                   "timed run so every tool sees a hot page cache",
         "cases": {},
     }
-    log(f"tools: {', '.join(only)}; {args.files} files per case; {args.repeat} repetitions; "
+    log(f"tools: {', '.join(only)}; {args.files} files per case; {args.repeat_fast} repetitions of the "
+        f"sub-second runs, {args.repeat} of beets and ffprobe; "
         f"data in {args.data}")
     for case in cases:
         case_dir, manifest, gen_s = ensure_case_data(case, args.files, args.data)
@@ -650,13 +655,14 @@ def main(argv):
             tools.update(bench_ffprobe(case, case_dir, n, args, warm, manifest))
         if "beets" in only:
             tools.update(bench_beets(case, case_dir, n, args, warm))
-        res = {"files": n, "repeat": args.repeat, "data_bytes": manifest["total_bytes"],
+        res = {"files": n, "repeat": args.repeat, "repeat_fast": args.repeat_fast, "data_bytes": manifest["total_bytes"],
                "generation_seconds": gen_s, "data_reused": gen_s is None, "tools": tools}
         res["targets"] = targets_for(tools)
         results["cases"][case] = res
 
     results["total_seconds"] = round(time.perf_counter() - t_start, 1)
-    out = [f"## shelfmirror scan benchmark ({args.files} files, median of {args.repeat}, "
+    out = [f"## shelfmirror scan benchmark ({args.files} files, median of {args.repeat_fast} "
+           f"(shelfmirror, floor, mutagen) or {args.repeat} (beets, ffprobe), "
            f"{os.cpu_count()} CPUs)", "",
            "Whole process vs whole process, wall clock; page cache warmed (every file read "
            "once) before every timed run; peak RSS = ru_maxrss (ffprobe: max over its "

@@ -92,7 +92,9 @@ struct DemoTests {
         #expect(result.stderr.contains("cannot create the demo's folder /proc/shelfmirror-demo"))
     }
 
-    @Test func ctrlCRemovesTheFolder() async throws {
+    /// One Ctrl-C cancels the demo, which then removes its folder; a second one removes it at
+    /// once, while the demo may still be writing into it.
+    @Test(arguments: [1, 2]) func ctrlCRemovesTheFolder(presses: Int) async throws {
         let tmp = try TemporaryFolder("shelfmirror-demo-int")
         let (child, out, err) = try Binary.start(["demo"], environment: ["TMPDIR": tmp.path])
         // Wait until the demo has made its folder, then interrupt it.
@@ -101,7 +103,7 @@ struct DemoTests {
               (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true {
             try await Task.sleep(for: .milliseconds(2))
         }
-        kill(child.processIdentifier, SIGINT)
+        for _ in 0..<presses { kill(child.processIdentifier, SIGINT) }
         let (_, stderr) = await Task.detached {
             (String(decoding: out.readDataToEndOfFile(), as: UTF8.self), String(decoding: err.readDataToEndOfFile(), as: UTF8.self))
         }.value

@@ -61,15 +61,17 @@ extension ShelfMirror {
             } catch {
                 failure = error
             }
-            // Nothing writes into the folder once the servers are stopped and the mirror closed:
-            // only then is it removed, so a file written late cannot bring it back.
-            await demo.stopServers()
+            // The folder is removed only now that the demo's task has ended and the mirror is
+            // closed: nothing writes into it any more, so a file written late cannot bring it back.
             demo.closeMirror()
             if let signal = interrupt.finish() {
+                // The sample servers end with the process: stopping them now could meet a
+                // connection that the cancelled demo had just opened.
                 workspace.finish()
                 Console.err("\nInterrupted" + (workspace.removable.map { "; removed \($0.path)." } ?? "."))
                 throw ExitCode(128 + signal)
             }
+            await demo.stopServers()
             workspace.finish()
             demo.printClosing(failed: failure != nil)
             if let failure { throw failure }
@@ -117,14 +119,14 @@ struct DemoWorkspace: Sendable {
 
 /// Ctrl-C (or SIGTERM) while the demo runs: the demo is cancelled, and `Demo.run` removes the
 /// folder once the demo has stopped writing, then exits as interrupted. Should the demo not stop
-/// within `grace`, the handler removes the folder itself and exits. The servers live in this
-/// process and end with it.
+/// within `grace`, or should a second signal come, the handler removes the folder itself and
+/// exits. The servers live in this process and end with it.
 final class InterruptCleanup: @unchecked Sendable {
     private let folder: URL?
     private let grace: DispatchTimeInterval
     private let lock = NSLock()
     private var sources: [any DispatchSourceSignal] = []
-    private var received: Int32?
+    private var signalReceived: Int32?
     private var finished = false
     private var cancelWork: (@Sendable () -> Void)?
 
@@ -134,7 +136,7 @@ final class InterruptCleanup: @unchecked Sendable {
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.received(number) }
+            source.setEventHandler { [weak self] in self?.handle(number) }
             source.resume()
             return source
         }
@@ -144,47 +146,79 @@ final class InterruptCleanup: @unchecked Sendable {
     func onInterrupt(_ cancel: @escaping @Sendable () -> Void) {
         let already = lock.withLock { () -> Bool in
             cancelWork = cancel
-            return received != nil
+            return signalReceived != nil
         }
         if already { cancel() }
     }
 
     /// Called once the demo has stopped: the signal received, if any. Later signals are ignored:
     /// what is left (removing the folder, the closing lines) takes a moment and must not be cut.
+    /// Never returns when the handler has begun removing the folder itself: it ends the process.
     func finish() -> Int32? {
-        lock.withLock {
+        let (mine, received) = lock.withLock { () -> (Bool, Int32?) in
+            if finished { return (false, signalReceived) }
             finished = true
-            return received
+            return (true, signalReceived)
         }
+        if !mine {
+            while true { sleep(60) }
+        }
+        return received
     }
 
-    private func received(_ number: Int32) {
+    private func handle(_ number: Int32) {
         let (first, done, cancel) = lock.withLock { () -> (Bool, Bool, (@Sendable () -> Void)?) in
-            let first = received == nil
-            if first { received = number }
+            let first = signalReceived == nil
+            if first { signalReceived = number }
             return (first, finished, cancelWork)
         }
-        if done { return }  // the demo has ended and is removing its folder or printing its last lines
-        guard first else { return }
+        if done { return }
+        guard first else { return removeAndExit(number) }
         cancel?()
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-            // The demo did not stop in time (a step that does not notice cancellation).
-            let stuck = lock.withLock { () -> Bool in
-                if finished { return false }
-                finished = true
-                return true
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in removeAndExit(number) }
+    }
+
+    /// The demo did not stop in time, or the user asked twice: remove the folder while the demo
+    /// may still be writing into it, and exit.
+    private func removeAndExit(_ number: Int32) {
+        let mine = lock.withLock { () -> Bool in
+            if finished { return false }
+            finished = true
+            return true
+        }
+        guard mine else { return }
+        if let folder {
+            Self.remove(folder)
+            Console.err("\nInterrupted; removed \(folder.path).")
+        } else {
+            Console.err("\nInterrupted.")
+        }
+        exit(128 + number)
+    }
+
+    /// Removes `folder` while something may still be writing into it (and making missing
+    /// folders on the way): the folder is moved aside and its name held by an empty file, so
+    /// that nothing can make it again, then both are removed.
+    static func remove(_ folder: URL) {
+        let path = folder.path
+        let parent = folder.deletingLastPathComponent()
+        var aside: [URL] = []
+        var holder: Int32 = -1
+        for attempt in 0..<50 {
+            let tomb = parent.appendingPathComponent(".\(folder.lastPathComponent).removing-\(attempt)")
+            if rename(path, tomb.path) == 0 { aside.append(tomb) }
+            holder = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if holder >= 0 || errno != EEXIST { break }  // made again in between: move it aside too
+        }
+        for tomb in aside {
+            // Files made after the listing fail a removal with "not empty": try again.
+            for _ in 0..<50 where (try? FileManager.default.removeItem(at: tomb)) == nil {
+                if !FileManager.default.fileExists(atPath: tomb.path) { break }
             }
-            guard stuck else { return }
-            if let folder {
-                for _ in 0..<50 {
-                    if (try? FileManager.default.removeItem(at: folder)) != nil { break }
-                    if !FileManager.default.fileExists(atPath: folder.path) { break }
-                }
-                Console.err("\nInterrupted; removed \(folder.path).")
-            } else {
-                Console.err("\nInterrupted.")
-            }
-            exit(128 + number)
+        }
+        if holder >= 0 {
+            close(holder)
+            unlink(path)
         }
     }
 }
