@@ -2,12 +2,43 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Runs a Hummingbird responder on loopback for a fake server: binds (port 0: an ephemeral
-/// port), and returns once it accepts connections, with the port and the task that serves.
+/// port), and returns once it accepts connections, with the port and a handle to stop it.
 enum FakeListener {
+    /// A running fake server.
+    struct Running: Sendable {
+        let port: Int
+        private let group: ServiceGroup
+        private let task: Task<Void, any Error>
+
+        init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+            self.port = port
+            self.group = group
+            self.task = task
+        }
+
+        /// Stops gracefully: stops accepting, answers the requests under way, closes idle
+        /// connections. (Cancelling instead drops connections accepted but not yet served, and
+        /// NIO traps on those.) A request still unanswered after `limit` is cut off.
+        func stop(limit: Duration = .seconds(2)) async {
+            await group.triggerGracefulShutdown()
+            let task = self.task
+            let cutOff = Task {
+                try await Task.sleep(for: limit)
+                task.cancel()
+            }
+            _ = try? await task.value
+            cutOff.cancel()
+        }
+
+        /// For a server dropped without `stop()`.
+        func cancel() { task.cancel() }
+    }
+
     static func start<Responder: HTTPResponder>(_ responder: Responder, host: String, port: Int, label: String)
-        async throws -> (port: Int, task: Task<Void, any Error>) where Responder.Context == FakeABSContext {
+        async throws -> Running where Responder.Context == FakeABSContext {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: label)
         logger.logLevel = .critical
@@ -19,16 +50,17 @@ enum FakeListener {
                 continuation.finish()
             },
             logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next() else {
             try await task.value // rethrows the bind error
             throw FakeServerError.didNotStart
         }
-        return (bound, task)
+        return Running(port: bound, group: group, task: task)
     }
 
     /// http://host:port, with brackets around an IPv6 host.

@@ -9,28 +9,27 @@ public final class FakeABSServer: Sendable {
     public let port: Int
     /// e.g. http://127.0.0.1:54321 (no /audiobookshelf prefix).
     public let baseURL: URL
-    private let task: Task<Void, any Error>
+    private let listener: FakeListener.Running
 
-    private init(state: FakeABSState, port: Int, host: String, task: Task<Void, any Error>) {
+    private init(state: FakeABSState, host: String, listener: FakeListener.Running) {
         self.state = state
-        self.port = port
+        self.port = listener.port
         self.baseURL = FakeListener.baseURL(host: host, port: port)
-        self.task = task
+        self.listener = listener
     }
 
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeABSState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeABSServer {
-        let (bound, task) = try await FakeListener.start(FakeABSResponder(state: state), host: host, port: port, label: "shelfmirror.fake-abs")
-        return FakeABSServer(state: state, port: bound, host: host, task: task)
+        let listener = try await FakeListener.start(FakeABSResponder(state: state), host: host, port: port, label: "shelfmirror.fake-abs")
+        return FakeABSServer(state: state, host: host, listener: listener)
     }
 
     /// Stops listening and closes open connections.
     public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await listener.stop()
     }
 
-    deinit { task.cancel() }
+    deinit { listener.cancel() }
 }
 
 public struct FakeServerError: Error, CustomStringConvertible, Equatable {

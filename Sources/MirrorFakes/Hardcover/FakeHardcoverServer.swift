@@ -28,31 +28,30 @@ public final class FakeHardcoverServer: Sendable {
     public let port: Int
     /// e.g. http://127.0.0.1:54321
     public let baseURL: URL
-    private let task: Task<Void, any Error>
+    private let listener: FakeListener.Running
 
     /// baseURL + /v1/graphql.
     public var graphqlURL: URL { baseURL.appendingPathComponent("v1").appendingPathComponent("graphql") }
 
-    private init(state: FakeHardcoverState, port: Int, host: String, task: Task<Void, any Error>) {
+    private init(state: FakeHardcoverState, host: String, listener: FakeListener.Running) {
         self.state = state
-        self.port = port
+        self.port = listener.port
         self.baseURL = FakeListener.baseURL(host: host, port: port)
-        self.task = task
+        self.listener = listener
     }
 
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeHardcoverState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeHardcoverServer {
-        let (bound, task) = try await FakeListener.start(FakeHardcoverResponder(state: state), host: host, port: port, label: "shelfmirror.fake-hardcover")
-        return FakeHardcoverServer(state: state, port: bound, host: host, task: task)
+        let listener = try await FakeListener.start(FakeHardcoverResponder(state: state), host: host, port: port, label: "shelfmirror.fake-hardcover")
+        return FakeHardcoverServer(state: state, host: host, listener: listener)
     }
 
     /// Stops listening and closes open connections.
     public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await listener.stop()
     }
 
-    deinit { task.cancel() }
+    deinit { listener.cancel() }
 }
 
 struct FakeHardcoverResponder: HTTPResponder {

@@ -65,8 +65,8 @@ extension ShelfMirror {
             // closed: nothing writes into it any more, so a file written late cannot bring it back.
             demo.closeMirror()
             if let signal = interrupt.finish() {
-                // The sample servers end with the process: stopping them now could meet a
-                // connection that the cancelled demo had just opened.
+                // The sample servers end with the process: stopping them would wait for
+                // answers that the cancelled demo no longer wants.
                 workspace.finish()
                 Console.err("\nInterrupted" + (workspace.removable.map { "; removed \($0.path)." } ?? "."))
                 throw ExitCode(128 + signal)
