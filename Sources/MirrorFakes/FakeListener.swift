@@ -23,12 +23,12 @@ enum FakeListener {
         /// connections. (Cancelling instead drops connections accepted but not yet served, and
         /// NIO traps on those.) A request still unanswered after `limit` is cut off.
         func stop(limit: Duration = .seconds(2)) async {
-            await group.triggerGracefulShutdown()
-            let task = self.task
+            let (task, group) = (self.task, self.group)
             let cutOff = Task {
                 try await Task.sleep(for: limit)
                 task.cancel()
             }
+            await group.triggerGracefulShutdown()
             _ = try? await task.value
             cutOff.cancel()
         }
