@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 @testable import MirrorRemote
 import MirrorFakes
+import TestSupport
 import Testing
 
 /// Transport failures are reported quickly and by name, after the policy's own retries.
@@ -42,7 +43,7 @@ extension TransportFailureTests {
         var policy = RetryPolicy()
         policy.sleep = { _ in }
         policy.attempts = 1
-        policy.timeout = .seconds(120)
+        policy.timeout = TestLimits.request
         // The mirror's client gives a connection 10 s, handshake included; with every test running
         // at once on two cores the fake server can take that long to answer, which is a timeout,
         // not the failure under test. This client waits as long as it takes.

@@ -35,7 +35,7 @@ struct ABSSyncTests {
         func client(token: String = FakeABSState.adminToken, attempts: Int = 4) throws -> ABSClient {
             var policy = RetryPolicy()
             policy.attempts = attempts
-            policy.timeout = .seconds(5)
+            policy.timeout = TestLimits.request
             let waits = self.waits
             policy.sleep = { waits.record($0) }
             policy.random = { 0.5 }
@@ -99,7 +99,7 @@ struct ABSSyncTests {
         #expect(summary.counts.fetched == books.count)
         #expect(summary.skipped.map(\.name) == ["Podcasts"])
         // status + libraries + pages of 500 + chunks of 100
-        #expect(summary.requests == 2 + (books.count + 499) / 500 + (books.count + 99) / 100)
+        #expect(summary.requests == 2 + (books.count + 499) / 500 + (books.count + 99) / 100, "retries waited \(s.waits.all)")
 
         let mirrored = try Self.mirrored(s.mirror)
         #expect(mirrored.count == books.count)
@@ -159,7 +159,7 @@ struct ABSSyncTests {
         // Nothing changed: only the listing is read.
         let third = try await s.sync()
         #expect(third.counts.fetched == 0)
-        #expect(third.requests == 2 + 4)
+        #expect(third.requests == 2 + 4, "retries waited \(s.waits.all)")
     }
 
     @Test func transientFaultsAreRetriedToSuccess() async throws {

@@ -66,7 +66,7 @@ struct HardcoverSyncTests {
             var policy = RetryPolicy()
             policy.sleep = { [clock] d in clock.fake.advance(by: d) }
             policy.random = { 0.5 }
-            policy.timeout = .seconds(10)
+            policy.timeout = TestLimits.request
             let limiter = RateLimiter(configuration: .init(perMinute: paced ? 60 : 1_000_000, burst: 10, dailyReserve: dailyReserve,
                                                            maxRequests: maxRequests),
                                       clock: clock.limiterClock)

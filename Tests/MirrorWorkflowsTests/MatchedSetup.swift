@@ -3,6 +3,7 @@ import MirrorFakes
 import MirrorRemote
 import MirrorStore
 import MirrorWorkflows
+import TestSupport
 
 /// A mirror synced from both fakes and matched, for the tests of diff, review and push.
 extension HardcoverSyncTests.Setup {
@@ -24,7 +25,7 @@ extension HardcoverSyncTests.Setup {
     }
 
     /// A client of the fake AudiobookShelf that never sleeps between retries.
-    func absClient(token: String = FakeABSState.adminToken, timeout: Duration = .seconds(10)) throws -> ABSClient {
+    func absClient(token: String = FakeABSState.adminToken, timeout: Duration = TestLimits.request) throws -> ABSClient {
         var policy = RetryPolicy()
         policy.sleep = { _ in }
         policy.random = { 0.5 }

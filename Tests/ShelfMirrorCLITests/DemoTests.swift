@@ -15,7 +15,7 @@ struct DemoTests {
     @Test func runsEveryStepAndLeavesNothingBehind() async throws {
         let tmp = try TemporaryFolder("shelfmirror-demo-test")
         let started = Date()
-        let result = try await Binary.runAsync(["demo"], environment: ["TMPDIR": tmp.path, "COLUMNS": "120"])
+        let result = try await Binary.run(["demo"], environment: ["TMPDIR": tmp.path, "COLUMNS": "120"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Date().timeIntervalSince(started) < 30, "seconds, not minutes")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
@@ -60,7 +60,7 @@ struct DemoTests {
     @Test func keepLeavesAMirrorToLookAround() async throws {
         let folder = try TemporaryFolder()
         let kept = folder.file("demo")
-        let result = try await Binary.runAsync(["demo", "--keep", kept], environment: ["TMPDIR": folder.file("tmp-unused")])
+        let result = try await Binary.run(["demo", "--keep", kept], environment: ["TMPDIR": folder.file("tmp-unused")])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Kept \(kept): mirror.sqlite (the mirror) and library/ (the audio files)."))
         #expect(result.stdout.contains("shelfmirror --db \(kept)/mirror.sqlite diff --status all"))
@@ -69,7 +69,7 @@ struct DemoTests {
         #expect(files.count == Self.sample.files.count)
 
         func value(_ sql: String) async throws -> String {
-            try await Binary.runAsync(["query", sql, "--db", kept + "/mirror.sqlite", "--format", "csv"]).stdout
+            try await Binary.run(["query", sql, "--db", kept + "/mirror.sqlite", "--format", "csv"]).stdout
                 .split(whereSeparator: \.isNewline).dropFirst().first.map(String.init) ?? ""
         }
         #expect(try await value("SELECT count(*) FROM items") == "\(Self.sample.items.count)")
@@ -77,17 +77,17 @@ struct DemoTests {
         #expect(try await value("SELECT count(*) FROM push_runs") == "2", "the push and its undo")
         #expect(try await value("SELECT group_concat(kind, ' ') FROM (SELECT kind FROM push_runs ORDER BY id)") == "push undo")
         // Offline commands work on the kept mirror.
-        let diff = try await Binary.runAsync(["diff", "--db", kept + "/mirror.sqlite", "--status", "all", "--format", "csv"])
+        let diff = try await Binary.run(["diff", "--db", kept + "/mirror.sqlite", "--status", "all", "--format", "csv"])
         #expect(diff.status == 0, "\(diff.stderr)")
 
         // A folder that is not empty is refused: nothing of the user's is overwritten.
-        let again = try await Binary.runAsync(["demo", "--keep", kept])
+        let again = try await Binary.run(["demo", "--keep", kept])
         #expect(again.status == 64)
         #expect(again.stderr.contains("not empty"))
     }
 
     @Test func aFolderItCannotMakeIsAnIOError() async throws {
-        let result = try await Binary.runAsync(["demo", "--keep", "/proc/shelfmirror-demo"])
+        let result = try await Binary.run(["demo", "--keep", "/proc/shelfmirror-demo"])
         #expect(result.status == 74, "\(result.stderr)")
         #expect(result.stderr.contains("cannot create the demo's folder /proc/shelfmirror-demo"))
     }
@@ -98,16 +98,10 @@ struct DemoTests {
         let tmp = try TemporaryFolder("shelfmirror-demo-int")
         let (child, out, err) = try Binary.start(["demo"], environment: ["TMPDIR": tmp.path])
         // Wait until the demo has made its folder, then interrupt it.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, child.isRunning,
-              (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true {
-            try await Task.sleep(for: .milliseconds(2))
+        _ = await child.signal(SIGINT, times: presses, within: 20) {
+            !((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true)
         }
-        for _ in 0..<presses { kill(child.processIdentifier, SIGINT) }
-        let (_, stderr) = await Task.detached {
-            (String(decoding: out.readDataToEndOfFile(), as: UTF8.self), String(decoding: err.readDataToEndOfFile(), as: UTF8.self))
-        }.value
-        child.waitUntilExit()
+        let stderr = await Binary.finish(child, out, err).stderr
         // Interrupted (130), or, on a very fast machine, already done (0); either way nothing is left.
         #expect(child.terminationStatus == 130 || child.terminationStatus == 0, "\(child.terminationStatus): \(stderr)")
         if child.terminationStatus == 130 { #expect(stderr.contains("Interrupted; removed \(tmp.path)/shelfmirror-demo-")) }

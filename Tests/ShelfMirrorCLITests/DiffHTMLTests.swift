@@ -152,11 +152,11 @@ struct DiffHTMLTests {
     @Test func diffWritesTheReport() async throws {
         let servers = try await HardcoverCommandTests.Servers.start(items: 20)
         defer { Task { await servers.stop() } }
-        #expect(try await Binary.runAsync(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
+        #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
         await servers.stop()
-        #expect(try await Binary.runAsync(["match", "--db", servers.db]).status == 0)
+        #expect(try await Binary.run(["match", "--db", servers.db]).status == 0)
         let path = servers.folder.file("report.html")
-        let run = try await Binary.runAsync(["diff", "--db", servers.db, "--format", "html", "-o", path])
+        let run = try await Binary.run(["diff", "--db", servers.db, "--format", "html", "-o", path])
         #expect(run.status == 0, "\(run.stderr)")
         let html = try String(contentsOfFile: path, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<h1 dir=\"auto\">Proposed changes in mirror.sqlite</h1>"))

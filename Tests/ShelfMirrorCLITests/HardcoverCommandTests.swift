@@ -35,7 +35,7 @@ struct HardcoverCommandTests {
         }
 
         func value(_ sql: String) async throws -> String {
-            try await Binary.runAsync(["query", sql, "--db", db, "--format", "csv"]).stdout
+            try await Binary.run(["query", sql, "--db", db, "--format", "csv"]).stdout
                 .split(whereSeparator: \.isNewline).dropFirst().first.map(String.init) ?? ""
         }
 
@@ -51,24 +51,24 @@ struct HardcoverCommandTests {
     @Test func syncRunsAudiobookShelfThenHardcoverAndReportsBoth() async throws {
         let servers = try await Servers.start()
         defer { Task { await servers.stop() } }
-        let result = try await Binary.runAsync(["sync", "--db", servers.db] + Self.fast, environment: servers.environment())
+        let result = try await Binary.run(["sync", "--db", servers.db] + Self.fast, environment: servers.environment())
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("from AudiobookShelf"))
         #expect(result.stderr.contains("Hardcover: 80 items, 80 looked up"))
         #expect(!result.stderr.contains(FakeHardcoverState.validToken) && !result.stdout.contains(FakeHardcoverState.validToken))
         #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "80")
         #expect(try await servers.value("SELECT count(*) FROM sync_runs WHERE source = 'hardcover' AND status = 'finished'") == "1")
-        let status = try await Binary.runAsync(["status", "--db", servers.db])
+        let status = try await Binary.run(["status", "--db", servers.db])
         #expect(status.stdout.contains("hardcover lookups"))
         #expect(status.stdout.contains("0 waiting"))
 
         // Without a token, sync does AudiobookShelf and says why Hardcover was skipped.
         var env = servers.environment()
         env["HARDCOVER_TOKEN"] = ""
-        let skipped = try await Binary.runAsync(["sync", "--db", servers.db], environment: env)
+        let skipped = try await Binary.run(["sync", "--db", servers.db], environment: env)
         #expect(skipped.status == 0)
         #expect(skipped.stderr.contains("Hardcover skipped: HARDCOVER_TOKEN is not set"))
-        let only = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db], environment: env)
+        let only = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db], environment: env)
         #expect(only.status == 78)
         #expect(only.stderr.contains("HARDCOVER_TOKEN"))
     }
@@ -77,14 +77,14 @@ struct HardcoverCommandTests {
         let servers = try await Servers.start()
         defer { Task { await servers.stop() } }
         let env = servers.environment()
-        #expect(try await Binary.runAsync(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
-        let first = try await Binary.runAsync(["sync", "--only", "hardcover", "--max-hardcover-requests", "3", "--db", servers.db] + Self.fast,
+        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+        let first = try await Binary.run(["sync", "--only", "hardcover", "--max-hardcover-requests", "3", "--db", servers.db] + Self.fast,
                                               environment: env)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("Stopped: the limit of 3 requests for this run (--max-hardcover-requests) was reached"))
         #expect(first.stderr.contains("`shelfmirror sync --only hardcover` goes on from here"))
         #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "stopped")
-        let second = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
+        let second = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage <> 'done'") == "0")
     }
@@ -93,8 +93,8 @@ struct HardcoverCommandTests {
         let servers = try await Servers.start(items: 40, limits: FakeHardcoverLimits(perMinute: 6000, burst: 100, daily: 254))
         defer { Task { await servers.stop() } }
         let env = servers.environment()
-        #expect(try await Binary.runAsync(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
-        let result = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db, "--hardcover-rate", "100000"], environment: env)
+        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+        let result = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db, "--hardcover-rate", "100000"], environment: env)
         #expect(result.status == 75, "\(result.stderr)")
         #expect(result.stderr.contains("Hardcover sync stopped"))
         #expect(result.stderr.contains("kept in reserve"))
@@ -104,23 +104,23 @@ struct HardcoverCommandTests {
     @Test func hardcoverFailuresHaveTheirExitStatusAndFix() async throws {
         let servers = try await Servers.start(items: 10)
         defer { Task { await servers.stop() } }
-        #expect(try await Binary.runAsync(["sync", "--only", "abs", "--db", servers.db], environment: servers.environment()).status == 0)
+        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: servers.environment()).status == 0)
 
-        let expired = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
+        let expired = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
                                                 environment: servers.environment(token: FakeHardcoverState.expiredToken))
         #expect(expired.status == 77)
         #expect(expired.stderr.contains("Hardcover rejected the token (HTTP 401"))
         #expect(expired.stderr.contains("hardcover.app/account/api"))
         #expect(!expired.stderr.contains(FakeHardcoverState.expiredToken))
 
-        let wrongPath = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
+        let wrongPath = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
                                                   environment: servers.environment(url: servers.hardcover.baseURL.absoluteString + "/graphql"))
         #expect(wrongPath.status == 78)
         #expect(wrongPath.stderr.contains("404"))
         #expect(wrongPath.stderr.contains("Hardcover answers 404 to a GET"))
 
         await servers.state.inject(.status(503, html: true), times: 10)
-        let down = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: servers.environment())
+        let down = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: servers.environment())
         #expect(down.status == 78 || down.status == 69, "\(down.stderr)")
         #expect(down.stderr.contains("HTML page") || down.stderr.contains("503"))
     }
@@ -128,17 +128,17 @@ struct HardcoverCommandTests {
     @Test func doctorChecksTheHardcoverTokenAndShowsTheQuota() async throws {
         let servers = try await Servers.start(items: 5, limits: .free)
         defer { Task { await servers.stop() } }
-        let healthy = try await Binary.runAsync(["doctor", "--db", servers.db], environment: servers.environment(token: "Bearer " + FakeHardcoverState.validToken))
+        let healthy = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: "Bearer " + FakeHardcoverState.validToken))
         #expect(healthy.status == 0, "\(healthy.stdout)")
         #expect(healthy.stdout.contains("Hardcover token of HARDCOVER_TOKEN accepted: user fake-reader"))
         #expect(healthy.stdout.contains("left today"))
         #expect(!healthy.stdout.contains(FakeHardcoverState.validToken))
 
-        let catalogOnly = try await Binary.runAsync(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
+        let catalogOnly = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
         #expect(catalogOnly.status == 0, "\(catalogOnly.stdout)")
         #expect(catalogOnly.stdout.contains("no read:me scope"))
 
-        let expired = try await Binary.runAsync(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.expiredToken))
+        let expired = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.expiredToken))
         #expect(expired.status == 77)
         #expect(expired.stdout.contains("FAIL  Hardcover rejected the token"))
     }
@@ -147,7 +147,7 @@ struct HardcoverCommandTests {
         let servers = try await Servers.start(items: 200)
         defer { Task { await servers.stop() } }
         let env = servers.environment()
-        #expect(try await Binary.runAsync(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
         // Slow Hardcover down so the run can be caught halfway.
         await servers.state.inject(.latency(milliseconds: 60), times: 1000)
         let (process, _, _) = try Binary.start(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
@@ -160,14 +160,14 @@ struct HardcoverCommandTests {
         }
         try #require(process.isRunning, "the sync ended before it could be killed")
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exit()
         let finishedBefore = Int(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'")) ?? 0
         #expect(finishedBefore > 0 && finishedBefore < 200)
         #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "running or interrupted")
 
         await servers.state.clearFaults()
         await servers.state.resetLog()
-        let again = try await Binary.runAsync(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
+        let again = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "200")
         #expect(try await servers.value("SELECT items_new + items_changed FROM sync_runs WHERE source = 'hardcover' ORDER BY id DESC LIMIT 1") == "0",

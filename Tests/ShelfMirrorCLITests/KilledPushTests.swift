@@ -21,7 +21,7 @@ struct KilledPushTests {
         var env = servers.environment()
         env["SHELFMIRROR_CONFIG"] = config
         for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace"]] {
-            let r = try await Binary.runAsync(step + ["--db", servers.db], environment: env)
+            let r = try await Binary.run(step + ["--db", servers.db], environment: env)
             #expect(r.status == 0, "\(step): \(r.stderr)")
         }
         let accepted = Int(try await servers.value("SELECT count(*) FROM changes WHERE status = 'accepted'")) ?? 0
@@ -52,14 +52,14 @@ struct KilledPushTests {
         try #require(process.isRunning, "the push ended before it could be killed")
         if point == .duringFirstRead { try await Task.sleep(for: .milliseconds(200)) }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exit()
         // A request the server had already received is still applied: wait for it, as a real server would finish it.
         if point == .duringBatchUpdate {
             while await updates() == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         }
         await abs.clearFaults()
 
-        let again = try await Binary.runAsync(["push", "--db", servers.db], environment: env)
+        let again = try await Binary.run(["push", "--db", servers.db], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try await servers.value("SELECT count(*) FROM changes WHERE status = 'pushed'") == String(accepted), "\(again.stderr)")
         #expect(await updates() == 1, "batch/update sent exactly once over both runs")

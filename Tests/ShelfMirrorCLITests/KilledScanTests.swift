@@ -14,7 +14,7 @@ struct KilledScanTests {
         return value
     }
 
-    @Test func aKilledScanIsCompletedByTheNext() throws {
+    @Test func aKilledScanIsCompletedByTheNext() async throws {
         let folder = try TemporaryFolder()
         let library = folder.url.appendingPathComponent("library")
         try Fixtures.manyCopies(of: "tagged.mp3", count: Self.files, into: library)
@@ -22,30 +22,23 @@ struct KilledScanTests {
 
         let (process, _, _) = try Binary.start(["scan", library.path, "--db", db, "--jobs", "1"])
         // Wait until at least one batch is committed, then kill without warning.
-        var committed: Int64 = 0
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline {
-            committed = (try? count(db, "SELECT count(*) FROM file_tags")) ?? 0
-            if committed > 0 { break }
-            usleep(1000)
-        }
-        try #require(process.isRunning, "the scan finished before it could be killed (\(committed) files stored)")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let killed = await process.signal(SIGKILL) { ((try? count(db, "SELECT count(*) FROM file_tags")) ?? 0) > 0 }
+        try #require(killed, "the scan finished before it could be killed")
+        await process.exit()
         #expect(process.terminationReason == .uncaughtSignal)
 
         let stored = try #require(try count(db, "SELECT count(*) FROM file_tags"))
         #expect(stored > 0 && stored < Int64(Self.files))
         #expect(try count(db, "SELECT count(*) FROM scan_runs WHERE status = 'running or interrupted'") == 1)
 
-        let again = try Binary.run(["scan", library.path, "--db", db])
+        let again = try await Binary.run(["scan", library.path, "--db", db])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("\(Int64(Self.files) - stored) new"))
         #expect(again.stderr.contains("\(stored) unchanged"))
         #expect(try count(db, "SELECT count(*) FROM file_tags") == Int64(Self.files))
         #expect(try count(db, "SELECT count(DISTINCT path) FROM file_tags WHERE title = 'Prélude' AND error IS NULL") == Int64(Self.files))
         #expect(try count(db, "SELECT count(*) FROM file_tags_fts WHERE file_tags_fts MATCH 'prelude'") == Int64(Self.files))
-        let check = try Binary.run(["query", "PRAGMA integrity_check", "--db", db, "--format", "csv"])
+        let check = try await Binary.run(["query", "PRAGMA integrity_check", "--db", db, "--format", "csv"])
         #expect(check.stdout == "integrity_check\r\nok\r\n")
     }
 }

@@ -35,23 +35,16 @@ struct KilledSyncTests {
         // Slow batch/get down so the run can be caught halfway.
         await state.inject(.latency(milliseconds: 40), on: .batchGet, times: 1000)
         let (process, _, _) = try Binary.start(["sync", "--db", db], environment: env)
-        var stored: Int64 = 0
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline {
-            stored = count(db, "SELECT count(*) FROM items")
-            if stored >= 300 { break }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        try #require(process.isRunning, "the sync ended before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        stored = count(db, "SELECT count(*) FROM items")
+        let killed = await process.signal(SIGKILL) { count(db, "SELECT count(*) FROM items") >= 300 }
+        try #require(killed, "the sync ended before it could be killed")
+        await process.exit()
+        let stored = count(db, "SELECT count(*) FROM items")
         #expect(stored > 0 && stored < Int64(books))
         #expect(count(db, "SELECT count(*) FROM sync_runs WHERE status = 'running or interrupted'") == 1)
 
         await state.clearFaults()
         await state.resetRequestLog()
-        let again = try await Binary.runAsync(["sync", "--db", db], environment: env)
+        let again = try await Binary.run(["sync", "--db", db], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         // Only what is still needed: status, libraries, the listing pages, and the missing items
         // in chunks of 100. (The fake's own log may still show the killed run's last request.)
@@ -61,9 +54,9 @@ struct KilledSyncTests {
 
         // The same as a clean full sync.
         let clean = folder.file("clean.sqlite")
-        #expect(try await Binary.runAsync(["sync", "--db", clean], environment: env).status == 0)
-        let resumed = try await Binary.runAsync(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
-        let fresh = try await Binary.runAsync(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
+        #expect(try await Binary.run(["sync", "--db", clean], environment: env).status == 0)
+        let resumed = try await Binary.run(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
+        let fresh = try await Binary.run(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
         #expect(resumed.stdout.split(separator: "\n").count == books)
         #expect(resumed.stdout == fresh.stdout)
         #expect(!again.stderr.contains(FakeABSState.adminToken))

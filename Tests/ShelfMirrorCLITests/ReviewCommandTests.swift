@@ -8,7 +8,7 @@ import Testing
 struct ReviewCommandTests {
     @Test func withoutATerminalReviewPointsToTheOtherWays() async throws {
         let folder = try TemporaryFolder()
-        let result = try await Binary.runAsync(["review", "--db", folder.file("m.sqlite")])
+        let result = try await Binary.run(["review", "--db", folder.file("m.sqlite")])
         #expect(result.status == 64)
         #expect(result.stderr.contains("review needs a terminal"))
         #expect(result.stderr.contains("import-decisions"))
@@ -17,10 +17,10 @@ struct ReviewCommandTests {
     @Test func anEditedCSVExportIsImported() async throws {
         let servers = try await HardcoverCommandTests.Servers.start(items: 40)
         defer { Task { await servers.stop() } }
-        #expect(try await Binary.runAsync(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
-        #expect(try await Binary.runAsync(["match", "--db", servers.db]).status == 0)
+        #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
+        #expect(try await Binary.run(["match", "--db", servers.db]).status == 0)
         let path = servers.folder.file("decisions.csv")
-        #expect(try await Binary.runAsync(["diff", "--db", servers.db, "--format", "csv", "-o", path]).status == 0)
+        #expect(try await Binary.run(["diff", "--db", servers.db, "--format", "csv", "-o", path]).status == 0)
         let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         try #require(lines.count >= 3)
         // Accept every proposal in the spreadsheet by rewriting the status column.
@@ -32,13 +32,13 @@ struct ReviewCommandTests {
             return fields.joined(separator: ",")
         }
         try (edited.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try await Binary.runAsync(["import-decisions", path, "--db", servers.db])
+        let result = try await Binary.run(["import-decisions", path, "--db", servers.db])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("Imported:"))
         let accepted = Int(try await servers.value("SELECT count(*) FROM changes WHERE status = 'accepted'")) ?? 0
         #expect(accepted > 0)
 
-        let missing = try await Binary.runAsync(["import-decisions", servers.folder.file("nope.csv"), "--db", servers.db])
+        let missing = try await Binary.run(["import-decisions", servers.folder.file("nope.csv"), "--db", servers.db])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("cannot read"))
     }

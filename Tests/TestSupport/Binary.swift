@@ -30,7 +30,36 @@ public final class Child: @unchecked Sendable {
         }
     }
 
-    public func waitUntilExit() {
+    /// Waits for the child to end on a thread of its own, not one of the cooperative pool
+    /// (see `Binary.run`).
+    public func exit() async {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                self.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Sends `signal` (`times` times) as soon as `condition` holds, checking every millisecond on
+    /// a thread of its own: on the cooperative pool, which the whole suite keeps busy, a check
+    /// or the signal after it can come seconds late, after the child has finished. Returns
+    /// whether the signal reached the running child; false if it ended first, or the condition
+    /// did not hold within `limit`.
+    public func signal(_ signal: Int32, times: Int = 1, within limit: TimeInterval = 60,
+                       when condition: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(limit)
+                while self.isRunning, !condition(), Date() < deadline { usleep(1000) }
+                let sent = self.isRunning && Date() < deadline
+                if sent { for _ in 0..<times { kill(self.processIdentifier, signal) } }
+                continuation.resume(returning: sent)
+            }
+        }
+    }
+
+    func waitUntilExit() {
         lock.withLock {
             guard waitStatus == nil else { return }
             var status: Int32 = 0
@@ -100,27 +129,35 @@ public enum Binary {
                 FileHandle(fileDescriptor: errPipe[0], closeOnDealloc: true))
     }
 
-    /// Runs the binary to the end.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+    /// Runs the binary to the end without holding a thread of Swift's cooperative pool. The pool
+    /// has one thread per core, two on CI, and a test blocked on a child there holds up every
+    /// other test's work.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
         let (child, out, err) = try start(arguments, environment: environment)
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { errData = err.readDataToEndOfFile() }
-        let outData = out.readDataToEndOfFile()
-        group.wait()
-        child.waitUntilExit()
-        return RunResult(status: child.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return await finish(child, out, err)
     }
 
-    /// Runs the binary to the end without holding a thread of Swift's cooperative pool, which
-    /// in-process fake servers need to answer it.
-    public static func runAsync(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Reads what a started child prints, to the end, and waits for it to exit, on threads of
+    /// their own (see `run`).
+    public static func finish(_ child: Child, _ out: FileHandle, _ err: FileHandle) async -> RunResult {
+        await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try run(arguments, environment: environment) })
+                // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+                let errRead = NSCondition()
+                nonisolated(unsafe) var errData: Data? = nil
+                Thread.detachNewThread {
+                    let data = err.readDataToEndOfFile()
+                    errRead.withLock { errData = data; errRead.signal() }
+                }
+                let outData = out.readDataToEndOfFile()
+                let stderr = errRead.withLock {
+                    while errData == nil { errRead.wait() }
+                    return errData ?? Data()
+                }
+                child.waitUntilExit()
+                continuation.resume(returning: RunResult(status: child.terminationStatus,
+                                                         stdout: String(decoding: outData, as: UTF8.self),
+                                                         stderr: String(decoding: stderr, as: UTF8.self)))
             }
         }
     }

@@ -16,6 +16,13 @@ public final class TemporaryFolder: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
+/// How long a test that is not about timeouts lets one loopback request take. The whole suite
+/// runs at once, and on a 2-core CI machine an answer of the fakes has taken over 5 s; a short
+/// limit there turns load into a timeout, a retry, and a wrong request count.
+public enum TestLimits {
+    public static let request: Duration = .seconds(120)
+}
+
 public enum Fixtures {
     /// The repository's root folder.
     public static let root: URL = {
