@@ -6,7 +6,13 @@ import ServiceLifecycle
 
 /// Runs a Hummingbird responder on loopback for a fake server: binds (port 0: an ephemeral
 /// port), and returns once it accepts connections, with the port and a handle to stop it.
-enum FakeListener {
+public enum FakeListener {
+    /// How long a stop waits for the requests under way. In the test suite on two cores a
+    /// graceful stop has taken several seconds (Hummingbird starts it from a task that waits for
+    /// a thread of the busy cooperative pool), and the cut-off cancels, which is what the
+    /// graceful stop avoids.
+    public static let stopLimit: Duration = .seconds(10)
+
     /// A running fake server.
     struct Running: Sendable {
         let port: Int
@@ -22,7 +28,7 @@ enum FakeListener {
         /// Stops gracefully: stops accepting, answers the requests under way, closes idle
         /// connections. (Cancelling instead drops connections accepted but not yet served, and
         /// NIO traps on those.) A request still unanswered after `limit` is cut off.
-        func stop(limit: Duration = .seconds(2)) async {
+        func stop(limit: Duration) async {
             let (task, group) = (self.task, self.group)
             let cutOff = Task {
                 try await Task.sleep(for: limit)

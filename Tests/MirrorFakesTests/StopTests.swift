@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import MirrorFakes
 import Testing
@@ -15,13 +16,51 @@ struct StopTests {
             await server.stop()
             // The connections were closed by the server. (Whether the port still answers is not
             // asked: other tests' servers may take the freed port at once.)
-            for fd in sockets where fd >= 0 {
-                var timeout = timeval(tv_sec: 10, tv_usec: 0)  // a connection left open fails, not hangs
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                var byte: UInt8 = 0
-                let n = read(fd, &byte, 1)
-                #expect(n == 0 || (n < 0 && errno == ECONNRESET), "read \(n), errno \(errno)")  // closed or reset
-                close(fd)
+            let open = await Self.stillOpen(sockets.filter { $0 >= 0 }, after: 30)
+            #expect(open.isEmpty, "\(open.count) of \(sockets.count) connections left open")
+            sockets.forEach { close($0) }
+        }
+    }
+
+    /// A request the server still holds when the stop's limit has passed is cut off, unanswered,
+    /// and the stop returns: a stalled request cannot keep a stopped server alive. (Without the
+    /// cut-off, the stop waits out the ten-minute hold and the time limit fails the test.)
+    @Test(.timeLimit(.minutes(1))) func aRequestHeldPastTheLimitIsCutOff() async throws {
+        let state = FakeABSState.generated(items: 1)
+        let server = try await FakeABSServer.start(state: state)
+        await state.inject(.latency(milliseconds: 600_000), on: .status)
+        let url = server.baseURL.appendingPathComponent("status").absoluteString
+        let request = Task { try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(600)) }
+        while await state.heldRequests().isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+
+        await server.stop(limit: .seconds(1))
+        do {
+            let response = try await request.value
+            Issue.record("the held request was answered \(response.status)")
+        } catch {
+            // Cut off: the connection was closed without an answer.
+        }
+        #expect(await state.heldRequests().isEmpty)
+        #expect(await state.requests().isEmpty, "nothing was answered")
+    }
+
+    /// The sockets that the server has not closed (EOF or reset) within `limit`; waits for all at
+    /// once with poll(2), on a thread of its own rather than one of the cooperative pool.
+    static func stillOpen(_ sockets: [Int32], after limit: TimeInterval) async -> [Int32] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var open = Set(sockets)
+                let deadline = Date().addingTimeInterval(limit)
+                while !open.isEmpty, Date() < deadline {
+                    var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                    guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+                    for entry in fds where entry.revents != 0 {
+                        var byte: UInt8 = 0
+                        let n = read(entry.fd, &byte, 1)
+                        if n == 0 || (n < 0 && errno == ECONNRESET) { open.remove(entry.fd) }  // closed or reset
+                    }
+                }
+                continuation.resume(returning: open.sorted())
             }
         }
     }

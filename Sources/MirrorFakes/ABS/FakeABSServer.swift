@@ -24,9 +24,10 @@ public final class FakeABSServer: Sendable {
         return FakeABSServer(state: state, host: host, listener: listener)
     }
 
-    /// Stops listening and closes open connections.
-    public func stop() async {
-        await listener.stop()
+    /// Stops listening, answers the requests under way and closes the connections. A request
+    /// still unanswered after `limit` (one a latency fault holds) is cut off.
+    public func stop(limit: Duration = FakeListener.stopLimit) async {
+        await listener.stop(limit: limit)
     }
 
     deinit { listener.cancel() }
@@ -77,7 +78,10 @@ struct FakeABSResponder: HTTPResponder {
             fault = f
             switch f {
             case .latency(let milliseconds):
-                try? await Task.sleep(for: .milliseconds(milliseconds))
+                // A server stopped while it holds the request drops it, unanswered.
+                let slept: Void? = try? await Task.sleep(for: .milliseconds(milliseconds))
+                await state.release(call)
+                if slept == nil { try await drop(context, reset: false) }
             case .connectionReset:
                 try await drop(context, reset: true)
             case .truncatedBody:

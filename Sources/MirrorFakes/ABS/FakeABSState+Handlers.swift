@@ -18,7 +18,9 @@ extension FakeABSState {
         faults[n].remaining -= 1
         if faults[n].remaining <= 0 { faults.remove(at: n) }
         switch fault {
-        case .latency, .truncatedBody:
+        case .latency:
+            held.append(call.route) // recorded once handled
+        case .truncatedBody:
             break // recorded once handled
         case .connectionReset:
             record(call, status: 0, fault: fault, user: nil)
@@ -26,6 +28,11 @@ extension FakeABSState {
             record(call, status: fault.reply?.status ?? 0, fault: fault, user: nil)
         }
         return .fault(fault)
+    }
+
+    /// A request a latency fault held is let go: answered next, or dropped.
+    func release(_ call: FakeCall) {
+        if let n = held.firstIndex(of: call.route) { held.remove(at: n) }
     }
 
     /// Answers a request as ABS would, and logs it.

@@ -13,6 +13,8 @@ public actor FakeABSState {
     var users: [FakeABSUser]
     var faults: [FaultRule] = []
     var log: [FakeRequestRecord] = []
+    /// Requests a latency fault is holding now, in arrival order.
+    var held: [FakeRoute] = []
     var crashedUntil: ContinuousClock.Instant?
     var crashDowntime: Duration = .milliseconds(250)
     var crashes = 0
@@ -178,6 +180,10 @@ public actor FakeABSState {
     public func requests() -> [FakeRequestRecord] { log }
 
     public func resetRequestLog() { log.removeAll() }
+
+    /// The routes of the requests a latency fault is holding right now, in arrival order: a
+    /// test waits for one to be in flight instead of guessing how long that takes.
+    public func heldRequests() -> [FakeRoute] { held }
 
     /// How long the fake refuses requests after a request that crashes the real server
     /// (a batch update entry without mediaPayload). 250 ms by default.

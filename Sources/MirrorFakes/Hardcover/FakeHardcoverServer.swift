@@ -46,9 +46,10 @@ public final class FakeHardcoverServer: Sendable {
         return FakeHardcoverServer(state: state, host: host, listener: listener)
     }
 
-    /// Stops listening and closes open connections.
-    public func stop() async {
-        await listener.stop()
+    /// Stops listening, answers the requests under way and closes the connections. A request
+    /// still unanswered after `limit` (one a latency fault holds) is cut off.
+    public func stop(limit: Duration = FakeListener.stopLimit) async {
+        await listener.stop(limit: limit)
     }
 
     deinit { listener.cancel() }
@@ -69,7 +70,11 @@ struct FakeHardcoverResponder: HTTPResponder {
         let call = HCCall(method: request.method.rawValue, path: request.uri.path,
                           authorization: request.headers[.authorization], body: bytes)
         let fault = await state.takeFault()
-        if case .latency(let milliseconds)? = fault { try? await Task.sleep(for: .milliseconds(milliseconds)) }
+        if case .latency(let milliseconds)? = fault, (try? await Task.sleep(for: .milliseconds(milliseconds))) == nil {
+            // A server stopped while it holds the request drops it, unanswered.
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        }
         switch await state.admit(call, fault: fault) {
         case .answer(let reply):
             return response(reply)
