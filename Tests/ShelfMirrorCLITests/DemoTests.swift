@@ -14,10 +14,8 @@ struct DemoTests {
 
     @Test func runsEveryStepAndLeavesNothingBehind() async throws {
         let tmp = try TemporaryFolder("shelfmirror-demo-test")
-        let started = Date()
         let result = try await Binary.run(["demo"], environment: ["TMPDIR": tmp.path, "COLUMNS": "120"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(Date().timeIntervalSince(started) < 30, "seconds, not minutes")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
         let out = result.stdout
         for step in Self.steps { #expect(out.contains(step), "\(step) is printed") }
