@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MirrorFakes
+import TestSupport
 import Testing
 
 /// A fake server stops cleanly while clients are still connecting: it answers what it was asked,
@@ -45,23 +46,21 @@ struct StopTests {
     }
 
     /// The sockets that the server has not closed (EOF or reset) within `limit`; waits for all at
-    /// once with poll(2), on a thread of its own rather than one of the cooperative pool.
+    /// once with poll(2), off the cooperative pool.
     static func stillOpen(_ sockets: [Int32], after limit: TimeInterval) async -> [Int32] {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var open = Set(sockets)
-                let deadline = Date().addingTimeInterval(limit)
-                while !open.isEmpty, Date() < deadline {
-                    var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-                    guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
-                    for entry in fds where entry.revents != 0 {
-                        var byte: UInt8 = 0
-                        let n = read(entry.fd, &byte, 1)
-                        if n == 0 || (n < 0 && errno == ECONNRESET) { open.remove(entry.fd) }  // closed or reset
-                    }
+        await onOwnThread {
+            var open = Set(sockets)
+            let deadline = Date().addingTimeInterval(limit)
+            while !open.isEmpty, Date() < deadline {
+                var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+                for entry in fds where entry.revents != 0 {
+                    var byte: UInt8 = 0
+                    let n = read(entry.fd, &byte, 1)
+                    if n == 0 || (n < 0 && errno == ECONNRESET) { open.remove(entry.fd) }  // closed or reset
                 }
-                continuation.resume(returning: open.sorted())
             }
+            return open.sorted()
         }
     }
 

@@ -30,15 +30,9 @@ public final class Child: @unchecked Sendable {
         }
     }
 
-    /// Waits for the child to end on a thread of its own, not one of the cooperative pool
-    /// (see `Binary.run`).
+    /// Waits for the child to end, off the cooperative pool (see `onOwnThread`).
     public func exit() async {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                self.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        await onOwnThread { self.waitUntilExit() }
     }
 
     /// Sends `signal` (`times` times) as soon as `condition` holds, checking every millisecond on
@@ -48,14 +42,12 @@ public final class Child: @unchecked Sendable {
     /// did not hold within `limit`.
     public func signal(_ signal: Int32, times: Int = 1, within limit: TimeInterval = 60,
                        when condition: @escaping @Sendable () -> Bool) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let deadline = Date().addingTimeInterval(limit)
-                while self.isRunning, !condition(), Date() < deadline { usleep(1000) }
-                let sent = self.isRunning && Date() < deadline
-                if sent { for _ in 0..<times { kill(self.processIdentifier, signal) } }
-                continuation.resume(returning: sent)
-            }
+        await onOwnThread {
+            let deadline = Date().addingTimeInterval(limit)
+            while self.isRunning, !condition(), Date() < deadline { usleep(1000) }
+            let sent = self.isRunning && Date() < deadline
+            if sent { for _ in 0..<times { kill(self.processIdentifier, signal) } }
+            return sent
         }
     }
 
@@ -129,36 +121,30 @@ public enum Binary {
                 FileHandle(fileDescriptor: errPipe[0], closeOnDealloc: true))
     }
 
-    /// Runs the binary to the end without holding a thread of Swift's cooperative pool. The pool
-    /// has one thread per core, two on CI, and a test blocked on a child there holds up every
-    /// other test's work.
+    /// Runs the binary to the end, off the cooperative pool (see `onOwnThread`).
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
         let (child, out, err) = try start(arguments, environment: environment)
         return await finish(child, out, err)
     }
 
-    /// Reads what a started child prints, to the end, and waits for it to exit, on threads of
-    /// their own (see `run`).
+    /// Reads what a started child prints, to the end, and waits for it to exit, off the
+    /// cooperative pool.
     public static func finish(_ child: Child, _ out: FileHandle, _ err: FileHandle) async -> RunResult {
-        await withCheckedContinuation { continuation in
+        await onOwnThread {
+            // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+            let errRead = DispatchGroup()
+            nonisolated(unsafe) var errData = Data()
+            errRead.enter()
             Thread.detachNewThread {
-                // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-                let errRead = NSCondition()
-                nonisolated(unsafe) var errData: Data? = nil
-                Thread.detachNewThread {
-                    let data = err.readDataToEndOfFile()
-                    errRead.withLock { errData = data; errRead.signal() }
-                }
-                let outData = out.readDataToEndOfFile()
-                let stderr = errRead.withLock {
-                    while errData == nil { errRead.wait() }
-                    return errData ?? Data()
-                }
-                child.waitUntilExit()
-                continuation.resume(returning: RunResult(status: child.terminationStatus,
-                                                         stdout: String(decoding: outData, as: UTF8.self),
-                                                         stderr: String(decoding: stderr, as: UTF8.self)))
+                errData = err.readDataToEndOfFile()
+                errRead.leave()
             }
+            let outData = out.readDataToEndOfFile()
+            errRead.wait()
+            child.waitUntilExit()
+            return RunResult(status: child.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
         }
     }
 }

@@ -23,6 +23,16 @@ public enum TestLimits {
     public static let request: Duration = .seconds(120)
 }
 
+/// Runs `body` on a thread of its own and returns its result, leaving Swift's cooperative pool
+/// free. The pool has one thread per core (two on CI), the in-process fake servers answer on it,
+/// and the tests run in parallel: whatever blocks (waiting for a child process, polling sockets)
+/// goes here.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
+    }
+}
+
 public enum Fixtures {
     /// The repository's root folder.
     public static let root: URL = {

@@ -47,6 +47,15 @@ struct FakeABSContext: RequestContext {
         coreContext = .init(source: source)
         channel = source.channel
     }
+
+    /// Closes the connection without a response; with `reset`, an RST rather than a FIN.
+    func drop(reset: Bool) async throws -> Never {
+        if reset, let provider = channel as? any SocketOptionProvider {
+            _ = try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+        throw ConnectionDropped()
+    }
 }
 
 /// Thrown after closing a connection on purpose, so that nothing more is written to it.
@@ -73,7 +82,7 @@ struct FakeABSResponder: HTTPResponder {
         case .proceed:
             break
         case .down:
-            try await drop(context, reset: false)
+            try await context.drop(reset: false)
         case .fault(let f):
             fault = f
             switch f {
@@ -81,9 +90,9 @@ struct FakeABSResponder: HTTPResponder {
                 // A server stopped while it holds the request drops it, unanswered.
                 let slept: Void? = try? await Task.sleep(for: .milliseconds(milliseconds))
                 await state.release(call)
-                if slept == nil { try await drop(context, reset: false) }
+                if slept == nil { try await context.drop(reset: false) }
             case .connectionReset:
-                try await drop(context, reset: true)
+                try await context.drop(reset: true)
             case .truncatedBody:
                 break
             case .status, .malformedJSON, .emptyBody:
@@ -91,7 +100,7 @@ struct FakeABSResponder: HTTPResponder {
             }
         }
         let reply = await state.handle(call, fault: fault)
-        if case .close(let reset) = reply.action { try await drop(context, reset: reset) }
+        if case .close(let reset) = reply.action { try await context.drop(reset: reset) }
         return response(reply, context: context)
     }
 
@@ -116,12 +125,4 @@ struct FakeABSResponder: HTTPResponder {
         })
     }
 
-    /// Closes the connection without a response; with `reset`, an RST rather than a FIN.
-    private func drop(_ context: FakeABSContext, reset: Bool) async throws -> Never {
-        if reset, let provider = context.channel as? any SocketOptionProvider {
-            _ = try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-        }
-        try? await context.channel.close()
-        throw ConnectionDropped()
-    }
 }

@@ -72,18 +72,13 @@ struct FakeHardcoverResponder: HTTPResponder {
         let fault = await state.takeFault()
         if case .latency(let milliseconds)? = fault, (try? await Task.sleep(for: .milliseconds(milliseconds))) == nil {
             // A server stopped while it holds the request drops it, unanswered.
-            try? await context.channel.close()
-            throw ConnectionDropped()
+            try await context.drop(reset: false)
         }
         switch await state.admit(call, fault: fault) {
         case .answer(let reply):
             return response(reply)
         case .drop:
-            if let provider = context.channel as? any SocketOptionProvider {
-                _ = try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-            }
-            try? await context.channel.close()
-            throw ConnectionDropped()
+            try await context.drop(reset: true)
         case .run(let job):
             let (reply, record) = job.run(catalog: state.catalog, limits: state.limits)
             await state.finish(record)
