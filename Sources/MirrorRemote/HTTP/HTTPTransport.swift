@@ -134,8 +134,21 @@ public final class HTTPTransport: Sendable {
         } catch let error as RemoteError {
             throw error
         } catch {
+            // The client's own errors may quote the request (`invalidHeaderFieldValues(["Bearer …"])`).
             throw RemoteError(Self.classify(error, timeout: seconds), service: service, method: method.rawValue, url: display, tokenSource: tokenSource)
+                .scrubbed(by: Self.credentials(in: headers))
         }
+    }
+
+    /// The values of the headers that carry credentials (Authorization, Cookie, X-Api-Key…), as
+    /// secrets to keep out of error texts.
+    static func credentials(in headers: HTTPHeaders) -> Redactor {
+        var secrets: [String] = []
+        for header in headers where Redactor.isSensitive(header.name) || header.name.lowercased() == "cookie" {
+            secrets.append(header.value)
+            if let space = header.value.firstIndex(of: " ") { secrets.append(String(header.value[space...])) }
+        }
+        return Redactor(secrets: secrets)
     }
 
     /// Maps transport errors (AsyncHTTPClient, NIO, TLS) to what a user can act on.

@@ -78,9 +78,12 @@ public struct RemoteError: UserFacingError, Equatable {
 
     private var request: String { url.isEmpty ? service.rawValue : "\(method) \(url)" }
 
+    /// What went wrong. Every URL in it is shown without credentials (`Redactor.urls(in:)`), the
+    /// server's words included; tokens are scrubbed where they are known (`ErrorReporter`,
+    /// the stored runs).
     public var summary: String {
-        guard let detail, !detail.isEmpty else { return headline }
-        return "\(headline): \(detail)"
+        guard let detail, !detail.isEmpty else { return Redactor.urls(in: headline) }
+        return Redactor.urls(in: "\(headline): \(detail)")
     }
 
     private var headline: String {
@@ -89,7 +92,7 @@ public struct RemoteError: UserFacingError, Equatable {
         case .missingSetting(let name, let variables):
             return "no \(s) \(name) is configured (looked at: \(variables.joined(separator: ", ")) in the environment and .env)"
         case .invalidURL(let text):
-            return "\(service.urlVariable) is not a usable http(s) URL: \(text)"
+            return "\(service.urlVariable) is not a usable http(s) URL: \(Redactor.url(text).debugDescription)"
         case .unauthorized:
             return "\(s) rejected the token (HTTP 401 for \(request))"
         case .forbidden:
@@ -172,7 +175,32 @@ public struct RemoteError: UserFacingError, Equatable {
     }
 }
 
+extension RemoteError {
+    /// This error with `redactor`'s secrets scrubbed from every text it holds.
+    public func scrubbed(by redactor: Redactor) -> RemoteError {
+        var copy = self
+        copy.code = code.scrubbed(by: redactor)
+        copy.url = redactor.scrub(url)
+        copy.detail = detail.map(redactor.scrub)
+        return copy
+    }
+}
+
 extension RemoteError.Code {
+    /// The code with `redactor`'s secrets scrubbed from the texts it holds.
+    func scrubbed(by redactor: Redactor) -> RemoteError.Code {
+        switch self {
+        case .invalidURL(let text): .invalidURL(redactor.scrub(text))
+        case .badResponse(let text): .badResponse(redactor.scrub(text))
+        case .unreachable(let text): .unreachable(redactor.scrub(text))
+        case .tlsFailure(let text): .tlsFailure(redactor.scrub(text))
+        case .graphQL(let messages): .graphQL(messages.map(redactor.scrub))
+        case .missingSetting, .unauthorized, .forbidden, .notFound, .htmlPage, .rateLimited, .serverError, .unexpectedStatus,
+             .connectionRefused, .timeout, .connectionClosed, .truncatedAnswer, .bodyTooLarge, .queryTimeout:
+            self
+        }
+    }
+
     /// The request may have reached the server and been acted on although no answer came back
     /// (a timeout, a dropped connection, an answer cut short): a write's fate is unknown.
     public var leavesWriteUnknown: Bool {
