@@ -80,6 +80,9 @@ public struct Settings: Sendable {
     public var matchConfig = MatchConfig()
     /// What `diff` may do per field: `[diff]` of config.toml (`policy = "fill"`, and one key per field).
     public var diffPolicy = DiffPolicy()
+    /// Every secret of every layer (tokens, the credentials of URLs), used or shadowed: what
+    /// error texts are scrubbed of before they are printed or stored.
+    public var redactor = Redactor()
 
     /// The variables a setting may be given by, first one wins.
     public static let databaseVariables = ["SHELFMIRROR_DB"]
@@ -108,6 +111,16 @@ public struct Settings: Sendable {
         "hardcover_url": hardcoverURLVariables, "hardcover_token": hardcoverTokenVariables, "path_map": pathMapVariables,
     ]
 
+    /// `.env` in the working folder.
+    static func dotEnvPath(_ workingDirectory: String) -> String {
+        (workingDirectory as NSString).appendingPathComponent(".env")
+    }
+
+    /// `$SHELFMIRROR_CONFIG`, else the default path.
+    static func configPath(_ environment: [String: String]) -> String {
+        environment["SHELFMIRROR_CONFIG"] ?? defaultConfigPath(environment)
+    }
+
     /// `$XDG_CONFIG_HOME/shelfmirror/config.toml`, or `~/.config/shelfmirror/config.toml`.
     public static func defaultConfigPath(_ environment: [String: String]) -> String {
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
@@ -128,9 +141,9 @@ public struct Settings: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws {
-        let dotEnvPath = (workingDirectory as NSString).appendingPathComponent(".env")
+        let dotEnvPath = Self.dotEnvPath(workingDirectory)
         let dotEnv = (try? String(contentsOfFile: dotEnvPath, encoding: .utf8)).map(DotEnv.parse) ?? [:]
-        let configPath = environment["SHELFMIRROR_CONFIG"] ?? Self.defaultConfigPath(environment)
+        let configPath = Self.configPath(environment)
         var config: [String: ConfigFile.Value] = [:]
         if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
             config = try ConfigFile.parse(text, path: configPath)
@@ -168,10 +181,11 @@ public struct Settings: Sendable {
         } else {
             absURL = lookup(Self.absURLVariables).map { Setting(value: $0.0, source: $0.1) }
         }
-        absToken = lookup(Self.absTokenVariables).map { Setting(value: Secret($0.0), source: $0.1) }
+        absToken = lookup(Self.absTokenVariables).map { Setting(value: Secret($0.0.trimmingCharacters(in: .whitespacesAndNewlines)), source: $0.1) }
         hardcoverURL = lookup(Self.hardcoverURLVariables).map { Setting(value: $0.0, source: $0.1) }
             ?? Setting(value: Self.defaultHardcoverURL, source: .defaultValue)
-        hardcoverToken = lookup(Self.hardcoverTokenVariables).map { Setting(value: Secret($0.0), source: $0.1) }
+        hardcoverToken = lookup(Self.hardcoverTokenVariables).map { Setting(value: Secret($0.0.trimmingCharacters(in: .whitespacesAndNewlines)), source: $0.1) }
+        redactor = Redactor(secrets: Self.secrets(environment: environment, dotEnv: dotEnv, config: config, flags: flags))
 
         if !flags.pathMaps.isEmpty {
             pathMaps = Setting(value: flags.pathMaps.compactMap(PathMap.init), source: .flag("--path-map"))
@@ -180,6 +194,7 @@ public struct Settings: Sendable {
         } else {
             pathMaps = Setting(value: [], source: .defaultValue)
         }
+        try refuseControlCharacters()
     }
 
     /// `[match]` keys: `strong`, `weak`, `close_second`, `duration_tolerance`, `identifier_mismatch`
