@@ -24,17 +24,19 @@ public struct SyncCounts: Sendable, Equatable {
 }
 
 extension Mirror {
+    /// Starts a run. The server's URL is stored without credentials (`Redactor.url`).
     public func beginSyncRun(source: String, server: String?, libraries: [String], full: Bool) throws -> Int64 {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO sync_run (source, started_at, status, server, libraries, full) VALUES (?, ?, 'running', ?, ?, ?)
-                """, arguments: [source, ISO8601.now(), server, JSONText.array(libraries), full])
+                """, arguments: [source, ISO8601.now(), server.map(Redactor.url), JSONText.array(libraries), full])
             return db.lastInsertedRowID
         }
     }
 
     /// Ends a run: finished, failed (with `error`), or stopped early on purpose (`stopReason`,
-    /// e.g. a request budget), which the next run resumes.
+    /// e.g. a request budget), which the next run resumes. URLs in `error` lose their credentials;
+    /// tokens are the caller's to scrub (it knows them: `Settings.redactor`).
     public func finishSyncRun(id: Int64, counts: SyncCounts, requests: Int, duration: Double, error: String?,
                               stopReason: String? = nil) throws {
         try write { db in
@@ -43,7 +45,8 @@ extension Mirror {
                     items_fetched = ?, items_removed = ?, requests = ?, duration_seconds = ?, error = ?, stop_reason = ?
                 WHERE id = ?
                 """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", counts.listed, counts.new,
-                                 counts.changed, counts.fetched, counts.removed, requests, duration, error, stopReason, id])
+                                 counts.changed, counts.fetched, counts.removed, requests, duration, error.map(Redactor.urls(in:)),
+                                 stopReason, id])
         }
     }
 

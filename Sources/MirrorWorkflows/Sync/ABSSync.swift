@@ -12,6 +12,9 @@ public struct SyncOptions: Sendable {
     public var chunkSize = 100
     /// batch/get requests in flight at once: the next chunk downloads while one is stored.
     public var concurrentFetches = 2
+    /// The secrets to scrub from the error a failed run stores (the settings' redactor); the
+    /// client's own token is scrubbed in any case.
+    public var redactor = Redactor()
 
     public init(library: String? = nil, full: Bool = false) {
         self.library = library
@@ -57,7 +60,7 @@ public enum ABSSync {
         let all = try await client.libraries()
         let (selected, skipped) = try select(all, options.library)
         try mirror.saveLibraries(all)
-        let runId = try mirror.beginSyncRun(source: "abs", server: client.connection.baseURL.absoluteString,
+        let runId = try mirror.beginSyncRun(source: "abs", server: Redactor.url(client.connection.baseURL.absoluteString),
                                             libraries: selected.map(\.name), full: options.full)
         var counts = SyncCounts()
         do {
@@ -66,7 +69,8 @@ public enum ABSSync {
             }
         } catch {
             try? mirror.finishSyncRun(id: runId, counts: counts, requests: client.requestCount,
-                                      duration: Date().timeIntervalSince(started), error: String(describing: error))
+                                      duration: Date().timeIntervalSince(started),
+                                      error: options.redactor.adding([client.connection.token]).scrub(String(describing: error)))
             throw error
         }
         let seconds = Date().timeIntervalSince(started)

@@ -22,6 +22,9 @@ public struct HardcoverSyncOptions: Sendable {
     public var editionsPerBook = 5
     /// Search hits kept per item.
     public var searchHits = 5
+    /// The secrets to scrub from the error a failed run stores (the settings' redactor); the
+    /// client's own token is scrubbed in any case.
+    public var redactor = Redactor()
 
     public init(full: Bool = false) { self.full = full }
 }
@@ -77,7 +80,7 @@ public enum HardcoverSync {
         progress: @escaping (HardcoverProgress) -> Void = { _ in }
     ) async throws -> HardcoverSyncSummary {
         let started = Date()
-        let runId = try mirror.beginSyncRun(source: "hardcover", server: client.connection.url.absoluteString,
+        let runId = try mirror.beginSyncRun(source: "hardcover", server: Redactor.url(client.connection.url.absoluteString),
                                             libraries: [], full: options.full)
         var pass = Pass(mirror: mirror, client: client, options: options, runId: runId, progress: progress)
         var counts = SyncCounts()
@@ -95,7 +98,7 @@ public enum HardcoverSync {
             let used = await client.limiter.used
             counts.fetched = pass.booksFetched
             try? mirror.finishSyncRun(id: runId, counts: counts, requests: used, duration: Date().timeIntervalSince(started),
-                                      error: String(describing: error))
+                                      error: options.redactor.adding([client.connection.token]).scrub(String(describing: error)))
             throw error
         }
         counts.fetched = pass.booksFetched
