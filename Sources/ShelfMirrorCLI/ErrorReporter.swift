@@ -1,5 +1,6 @@
 import ArgumentParser
 import MirrorCore
+import MirrorWorkflows
 
 /// The one place that turns failures into a message on standard error and an exit status.
 enum ErrorReporter {
@@ -18,11 +19,13 @@ enum ErrorReporter {
         }
     }
 
-    static func report(_ error: UserFacingError) -> ExitCode {
+    /// Prints the error's summary and hint, scrubbed of every configured secret and of the
+    /// credentials of any URL, and returns its exit status.
+    static func report(_ error: UserFacingError, redactor: Redactor = Settings.redactor()) -> ExitCode {
         let terminal = Terminal.current
         let label = terminal.stderrIsTTY && terminal.color ? terminal.red("error:") : "error:"
-        Console.err("\(label) \(error.summary)")
-        if let hint = error.hint { Console.err("hint: \(hint)") }
+        Console.err("\(label) \(redactor.scrub(error.summary))")
+        if let hint = error.hint { Console.err("hint: \(redactor.scrub(hint))") }
         return ExitCode(exitStatus(for: error.kind))
     }
 }

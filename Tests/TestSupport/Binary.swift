@@ -81,11 +81,14 @@ public enum Binary {
     /// the tests inherits (and holds open) another's pipe.
     private static let spawnLock = NSLock()
 
-    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Child, FileHandle, FileHandle) {
-        try spawnLock.withLock { try spawn(arguments, environment: environment) }
+    /// `workingDirectory`: where the child starts (where it looks for `.env`); the tests' own by default.
+    public static func start(_ arguments: [String], environment: [String: String] = [:],
+                             workingDirectory: String? = nil) throws -> (Child, FileHandle, FileHandle) {
+        try spawnLock.withLock { try spawn(arguments, environment: environment, workingDirectory: workingDirectory) }
     }
 
-    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> (Child, FileHandle, FileHandle) {
+    private static func spawn(_ arguments: [String], environment: [String: String],
+                              workingDirectory: String?) throws -> (Child, FileHandle, FileHandle) {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "SHELFMIRROR_DB")
@@ -104,12 +107,15 @@ public enum Binary {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // Another working folder through `env -C` (Swift's Glibc does not import
+        // posix_spawn_file_actions_addchdir_np).
+        let command = workingDirectory.map { ["/usr/bin/env", "-C", $0, url.path] } ?? [url.path]
 
-        let argv: [UnsafeMutablePointer<CChar>?] = ([url.path] + arguments).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = (command + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, url.path, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
         close(outPipe[1])
         close(errPipe[1])
         guard result == 0 else {
@@ -122,8 +128,9 @@ public enum Binary {
     }
 
     /// Runs the binary to the end, off the cooperative pool (see `onOwnThread`).
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
-        let (child, out, err) = try start(arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String] = [:],
+                           workingDirectory: String? = nil) async throws -> RunResult {
+        let (child, out, err) = try start(arguments, environment: environment, workingDirectory: workingDirectory)
         return await finish(child, out, err)
     }
 

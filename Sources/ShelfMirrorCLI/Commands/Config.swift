@@ -1,4 +1,5 @@
 import ArgumentParser
+import MirrorCore
 import MirrorStore
 import Foundation
 import MirrorWorkflows
@@ -20,6 +21,12 @@ extension ShelfMirror {
                   abs_url = "http://nas:13378"
                   path_map = ["/audiobooks=/mnt/nas/audiobooks"]
 
+                A server's URL and its token must come from the same place (flags and the
+                environment count as one place; Hardcover's default URL goes with a token from
+                anywhere): otherwise sync, push and doctor refuse to send the token, and config
+                says so on standard error. Credentials in a URL (user:password@, ?token=…) are
+                shown as ***.
+
                 Examples:
                   shelfmirror config
                   shelfmirror config --format json
@@ -37,13 +44,17 @@ extension ShelfMirror {
             let writer = RowWriter(format: output.format)
             writer.begin(columns: ["setting", "value", "source"])
             writer.row(row("database", s.database.value, s.database.source))
-            writer.row(row("abs_url", s.absURL?.value, s.absURL?.source))
+            writer.row(row("abs_url", s.absURL.map { Redactor.url($0.value) }, s.absURL?.source))
             writer.row(row("abs_token", s.absToken.map { _ in "‹set, redacted›" }, s.absToken?.source))
-            writer.row(row("hardcover_url", s.hardcoverURL.value, s.hardcoverURL.source))
+            writer.row(row("hardcover_url", Redactor.url(s.hardcoverURL.value), s.hardcoverURL.source))
             writer.row(row("hardcover_token", s.hardcoverToken.map { _ in "‹set, redacted›" }, s.hardcoverToken?.source))
             writer.row(row("path_map", s.pathMaps.value.isEmpty ? nil : s.pathMaps.value.map(\.description).joined(separator: "; "),
                            s.pathMaps.value.isEmpty ? nil : s.pathMaps.source))
             writer.end()
+            for conflict in s.mixedSources {
+                Console.err("warning: \(conflict.summary): sync, push and doctor refuse to use them together.")
+                if let hint = conflict.hint { Console.err("hint: \(hint)") }
+            }
         }
     }
 }

@@ -11,7 +11,8 @@ extension ShelfMirror {
             commandName: "doctor",
             abstract: "Check the configuration, the mirror and the servers; say what to fix.",
             discussion: """
-                Checks, in order: the settings; the mirror file; AudiobookShelf (/status, the token's \
+                Checks, in order: the settings (a server's URL and token must come from the same \
+                place); the mirror file; AudiobookShelf (/status, the token's \
                 user, its update permission, the libraries); Hardcover (the token, with one `me` request, \
                 and the quota left). Each failure says its cause and the fix. \
                 The exit status is that of the first failure (0 when all is well).
@@ -30,8 +31,8 @@ extension ShelfMirror {
             func ok(_ text: String) { Console.out("ok    \(text)") }
             func warn(_ text: String) { Console.out("warn  \(text)") }
             func fail(_ error: UserFacingError) {
-                Console.out("FAIL  \(error.summary)")
-                if let hint = error.hint { Console.out("      fix: \(hint)") }
+                Console.out("FAIL  \(settings.redactor.scrub(error.summary))")
+                if let hint = error.hint { Console.out("      fix: \(settings.redactor.scrub(hint))") }
                 if firstFailure == nil { firstFailure = error }
             }
 
@@ -52,7 +53,7 @@ extension ShelfMirror {
             do {
                 let client = try Connections.audiobookshelf(settings)
                 let status = try await client.status()
-                ok("AudiobookShelf \(status.version) answers at \(client.connection.baseURL.absoluteString)")
+                ok("AudiobookShelf \(status.version) answers at \(Redactor.url(client.connection.baseURL.absoluteString))")
                 let user = try await client.me()
                 ok("token of \(Settings.origin(settings.absToken!.source)) accepted: user \(user.username) (\(user.type))")
                 if !user.isActive { fail(RemoteError(.forbidden, service: .audiobookshelf, url: "/api/me", tokenSource: nil)) }

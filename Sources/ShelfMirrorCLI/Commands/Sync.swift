@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MirrorCore
 import MirrorRemote
 import MirrorStore
 import MirrorWorkflows
@@ -77,29 +78,34 @@ extension ShelfMirror {
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            if only != .hardcover {
-                let client = try Connections.audiobookshelf(settings)
+            // Both clients first: a setting refused for Hardcover stops the run before anything is sent.
+            let abs = only == .hardcover ? nil : try Connections.audiobookshelf(settings)
+            var hardcover: HardcoverClient?
+            if only != .abs {
+                if settings.hardcoverToken != nil || only == .hardcover { // no token: throws the missing-token error
+                    let limiter = RateLimiter(configuration: .init(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve,
+                                                                   maxRequests: maxHardcoverRequests))
+                    hardcover = try Connections.hardcover(settings, limiter: limiter)
+                }
+            }
+            if let abs {
                 let mirror = try Mirror.openForWriting(path: settings.database.value)
-                try await syncABS(client, mirror: mirror)
+                try await syncABS(abs, mirror: mirror, redactor: settings.redactor)
             }
             guard only != .abs else { return }
-            guard settings.hardcoverToken != nil else {
-                if only == .hardcover {
-                    _ = try Connections.hardcover(settings) // throws the missing-token error
-                }
+            guard let hardcover else {
                 Console.err("Hardcover skipped: HARDCOVER_TOKEN is not set (get a token at https://hardcover.app/account/api).")
                 return
             }
-            let limiter = RateLimiter(configuration: .init(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve,
-                                                           maxRequests: maxHardcoverRequests))
-            let client = try Connections.hardcover(settings, limiter: limiter)
             let mirror = try Mirror.openForWriting(path: settings.database.value)
-            try await syncHardcover(client, mirror: mirror)
+            try await syncHardcover(hardcover, mirror: mirror, redactor: settings.redactor)
         }
 
-        private func syncABS(_ client: ABSClient, mirror: Mirror) async throws {
+        private func syncABS(_ client: ABSClient, mirror: Mirror, redactor: Redactor) async throws {
             let bar = ProgressLine(label: "AudiobookShelf")
-            let summary = try await ABSSync.run(mirror: mirror, client: client, options: SyncOptions(library: library, full: full)) { p in
+            var options = SyncOptions(library: library, full: full)
+            options.redactor = redactor
+            let summary = try await ABSSync.run(mirror: mirror, client: client, options: options) { p in
                 bar.update(done: p.listed, total: p.total, note: "\(p.library): \(p.fetched) fetched, \(p.requests) requests")
             }
             bar.finish()
@@ -110,9 +116,10 @@ extension ShelfMirror {
             for (name, reason) in summary.skipped { Console.err("  skipped \(name): \(reason)") }
         }
 
-        private func syncHardcover(_ client: HardcoverClient, mirror: Mirror) async throws {
+        private func syncHardcover(_ client: HardcoverClient, mirror: Mirror, redactor: Redactor) async throws {
             var options = HardcoverSyncOptions(full: full)
             options.freshnessDays = refreshDays
+            options.redactor = redactor
             let bar = ProgressLine(label: "Hardcover")
             let summary = try await HardcoverSync.run(mirror: mirror, client: client, options: options) { p in
                 let left = p.requestsLeft.map { ", \($0) left" } ?? ""
