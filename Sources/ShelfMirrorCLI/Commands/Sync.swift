@@ -26,7 +26,8 @@ extension ShelfMirror {
 
                 Needs ABS_URL and ABS_TOKEN (or AUDIOBOOKSHELF_URL, AUDIOBOOKSHELF_API_KEY), and \
                 HARDCOVER_TOKEN for Hardcover (https://hardcover.app/account/api), from the environment \
-                or a .env file. `shelfmirror doctor` checks them.
+                or a .env file; a server's URL and its token must come from the same place. \
+                `shelfmirror doctor` checks them.
 
                 Examples:
                   shelfmirror sync
