@@ -5,6 +5,15 @@
 // TagLib touches, so seeks and the many small reads of tag parsing (8-byte MP4 atom headers, a
 // few bytes of ID3 header) cost no system call, and only pages actually used are copied from
 // the kernel: an MP3 costs two or three reads, an M4B with its index at the end four or five.
+//
+// Files are hostile until read, so the stream also bounds TagLib's work on one file: a read is
+// clamped to what the file holds and refused above `maxReadBytes` (sizes come from the file:
+// an MP4 atom may claim 4 GiB); in all, at most `maxTotalBytes` are handed out, and at most
+// `maxSearchReads` reads of 512 bytes or more (the blocks in which TagLib searches a file for an
+// MPEG frame sync or a page header: 1 KiB each, so about 8 MiB of search; through a 1 GiB file
+// of zeros it used to take 46 s). When a limit is hit, this and every later read return nothing,
+// TagLib stops, and `limit()` says which limit it was. Real files stay far below all three: TagLib
+// reads only their headers and tags (the largest single read is a cover).
 #pragma once
 
 #include <taglib/tiostream.h>
@@ -24,6 +33,13 @@ class PreadStream final : public TagLib::IOStream {
 public:
     static constexpr long pageBytes = 4096;
     static constexpr size_t pageCount = 8;
+
+    static constexpr long maxReadBytes = 64L << 20;
+    static constexpr long maxTotalBytes = 128L << 20;
+    static constexpr long searchReadBytes = 512;
+    static constexpr long maxSearchReads = 8192;
+
+    enum class Limit { none, readTooLarge, tooManyBytes, tooManySearches };
 
     explicit PreadStream(const char *path) : path_(path) {
         fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
@@ -56,8 +72,18 @@ public:
     TagLib::FileName name() const override { return path_.c_str(); }
 
     TagLib::ByteVector readBlock(unsigned long length) override {
-        if (fd_ < 0 || position_ >= size_ || length == 0) return TagLib::ByteVector();
+        if (fd_ < 0 || limit_ != Limit::none || position_ >= size_ || length == 0) return TagLib::ByteVector();
         long n = static_cast<long>(std::min<unsigned long>(length, static_cast<unsigned long>(size_ - position_)));
+        if (!kept_.isEmpty() && position_ == keptOffset_ && n == static_cast<long>(kept_.size())) {
+            // Read (and counted) before TagLib asked: handed out again without a copy.
+            position_ += n;
+            return kept_;
+        }
+        if (n > maxReadBytes) return stop(Limit::readTooLarge, n);
+        if (n >= searchReadBytes && ++searchReads_ > maxSearchReads) return stop(Limit::tooManySearches, n);
+        if (n > maxTotalBytes - handedOut_) return stop(Limit::tooManyBytes, n);
+        handedOut_ += n;
+        // n <= maxReadBytes: the cast to TagLib's unsigned int sizes is exact.
         TagLib::ByteVector out(static_cast<unsigned int>(n), '\0');
         if (!copyFromPage(out.data(), position_, n)) {
             // Larger reads (a whole tag, a cover) go straight to the kernel.
@@ -69,15 +95,34 @@ public:
         return out;
     }
 
+    /// Which limit stopped the reading, if one did.
+    Limit limit() const { return limit_; }
+    /// The read that hit the limit, in bytes.
+    long limitRead() const { return limitRead_; }
+    /// Bytes handed out so far.
+    long handedOut() const { return handedOut_; }
+
+    /// Keeps `block`, read at `offset`, to hand it out again when TagLib reads just that (the
+    /// shim looks at a tag before TagLib parses it: the tag is read once).
+    void keep(long offset, const TagLib::ByteVector &block) {
+        keptOffset_ = offset;
+        kept_ = block;
+    }
+
     void writeBlock(const TagLib::ByteVector &) override {}
     void insert(const TagLib::ByteVector &, unsigned long, unsigned long) override {}
     void removeBlock(unsigned long, unsigned long) override {}
     bool readOnly() const override { return true; }
     bool isOpen() const override { return fd_ >= 0; }
 
+    // As fseek does, a seek before the start (or beyond what a long holds: TagLib adds sizes read
+    // from the file to offsets) leaves the position where it was. Going back to 0 instead would
+    // send TagLib's MP4 atom loop round for ever.
     void seek(long offset, Position p) override {
         long base = p == Beginning ? 0 : p == Current ? position_ : size_;
-        position_ = std::max(0L, base + offset);
+        long target;
+        if (__builtin_add_overflow(base, offset, &target) || target < 0) return;
+        position_ = target;
     }
 
     void clear() override {}
@@ -86,6 +131,12 @@ public:
     void truncate(long) override {}
 
 private:
+    TagLib::ByteVector stop(Limit limit, long n) {
+        limit_ = limit;
+        limitRead_ = n;
+        return TagLib::ByteVector();
+    }
+
     struct Page {
         long index = -1;  // offset / pageBytes; -1: empty
         long bytes = 0;   // valid bytes (the last page of a file is short)
@@ -131,6 +182,12 @@ private:
     bool isDirectory_ = false;
     long size_ = 0;
     long position_ = 0;
+    long handedOut_ = 0;
+    long searchReads_ = 0;
+    Limit limit_ = Limit::none;
+    long limitRead_ = 0;
+    long keptOffset_ = -1;
+    TagLib::ByteVector kept_;
     std::array<Page, pageCount> pages_;
     size_t used_ = 0, next_ = 0;
 };

@@ -62,6 +62,7 @@ public enum TagReader {
         case SM_ERR_EMPTY: .empty
         case SM_ERR_UNSUPPORTED: .unsupported
         case SM_ERR_INVALID: .invalid
+        case SM_ERR_LIMIT: .limit
         default: .internalError
         }
     }

@@ -28,7 +28,10 @@ typedef enum sm_status {
     SM_ERR_EMPTY = 2,        // zero bytes
     SM_ERR_UNSUPPORTED = 3,  // the content is not an audio format TagLib reads
     SM_ERR_INVALID = 4,      // a known format that TagLib could not parse (corrupt, truncated)
-    SM_ERR_INTERNAL = 5      // an unexpected failure inside TagLib (caught)
+    SM_ERR_INTERNAL = 5,     // an unexpected failure inside TagLib (caught)
+    SM_ERR_LIMIT = 6         // reading it would take more than any real audio file needs: sizes
+                             // above 64 MiB, too much data or search, atoms nested too deep (hostile
+                             // or damaged); `error` says which limit
 } sm_status;
 
 /// One value of a property. A key with several values appears once per value, in order.

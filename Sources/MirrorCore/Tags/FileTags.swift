@@ -62,6 +62,12 @@ public struct ReadFailure: Sendable, Equatable, Error {
         case unsupported
         case invalid
         case internalError = "internal"
+        /// Reading it would take more than any real audio file needs (a size above 64 MiB, too
+        /// much data or search, atoms nested too deep): damaged, or made to harm readers.
+        case limit
+        /// A scan stopped (crashed, or was killed twice) while reading it; not read again unless
+        /// asked (`scan --retry-bad` or `--full`).
+        case stoppedScan = "stopped-scan"
     }
 
     public var reason: Reason
