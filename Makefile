@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BIN_RELEASE = .build/release/shelfmirror
 SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 
-.PHONY: help setup build release test demo sample bench eval schema fixtures clean
+.PHONY: help setup build release test demo sample bench eval schema fixtures fuzz clean
 
 help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
@@ -15,6 +15,7 @@ help:
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make schema    regenerate schema/mirror.sql from the binary"
 	@echo "make fixtures  regenerate fixtures/audio (needs ffmpeg and mutagen)"
+	@echo "make fuzz      fuzz the tag-reading shim with libFuzzer, ASan and UBSan for FUZZ_SECONDS (600); findings in .build/fuzz/artifacts"
 
 setup:
 	@bash .ci/setup
@@ -86,6 +87,22 @@ schema: build
 
 fixtures:
 	bash fixtures/audio/make-fixtures.sh
+
+# Fuzzing the tag-reading shim (Tests/Fuzz/shim_fuzz.cpp) with libFuzzer, AddressSanitizer and
+# UBSan, by the Swift toolchain's clang, seeded with every file of fixtures/audio and
+# fixtures/hostile; one process, one core. Only the shim is instrumented, not TagLib (the system's):
+# a memory error inside TagLib shows only when it crashes, hangs (-timeout) or exhausts memory.
+# Inputs that fail are written to .build/fuzz/artifacts; the corpus grows in .build/fuzz/corpus.
+FUZZ_SECONDS ?= 600
+FUZZ_CXX ?= $(dir $(realpath $(shell command -v $(SWIFT))))clang++
+FUZZ_DIR = .build/fuzz
+fuzz:
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -ISources/CTagLibShim/include -ISources/CTagLibShim $$(pkg-config --cflags taglib) \
+	    Tests/Fuzz/shim_fuzz.cpp Sources/CTagLibShim/sm_taglib.cpp $$(pkg-config --libs taglib) -o $(FUZZ_DIR)/shim_fuzz
+	$(FUZZ_DIR)/shim_fuzz $(FUZZ_DIR)/corpus fixtures/audio fixtures/hostile -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=131072 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1
 
 clean:
 	rm -rf .build bench/.data
