@@ -7,6 +7,8 @@ public struct KnownFile: Sendable, Equatable {
     public var sizeBytes: Int64
     public var mtimeNs: Int64
     public var removed: Bool
+    /// The last read failed (the row has an error).
+    public var failed: Bool
 }
 
 /// A file's row, ready to store (see `Mirror.prepare`).
@@ -38,6 +40,18 @@ extension Mirror {
         }
     }
 
+    /// Marks the scan runs still `running` as failed, with `error`, and returns their ids. Call with
+    /// the writer lock held: no other scan runs, so the processes of these runs are gone (killed
+    /// or crashed). Their `finished_at` stays null: when they stopped is not known.
+    public func failStoppedScanRuns(error: String) throws -> [Int64] {
+        try write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM scan_run WHERE status = 'running' ORDER BY id")
+            guard !ids.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE scan_run SET status = 'failed', error = ? WHERE status = 'running'", arguments: [error])
+            return ids
+        }
+    }
+
     public func finishScanRun(id: Int64, counts: ScanCounts, duration: Double, error: String?) throws {
         try write { db in
             try db.execute(sql: """
@@ -54,14 +68,14 @@ extension Mirror {
         try read { db in
             var known: [String: KnownFile] = [:]
             let statement = try db.makeStatement(sql: """
-                SELECT path, size_bytes, mtime_ns, removed_at IS NOT NULL FROM tag_file
+                SELECT path, size_bytes, mtime_ns, removed_at IS NOT NULL, error IS NOT NULL FROM tag_file
                 WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')
                 """)
             for root in roots {
                 let base = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
                 let rows = try Row.fetchCursor(statement, arguments: [base])
                 while let row = try rows.next() {
-                    known[row[0]] = KnownFile(sizeBytes: row[1], mtimeNs: row[2], removed: row[3])
+                    known[row[0]] = KnownFile(sizeBytes: row[1], mtimeNs: row[2], removed: row[3], failed: row[4])
                 }
             }
             return known

@@ -7,27 +7,35 @@ import MirrorTags
 /// first file found), then stores the results in batches while the readers go on: walking, TagLib
 /// and SQLite work at the same time. Threads start with the first file, so a scan with nothing
 /// to read starts none. If `store` throws, the readers stop and the error is rethrown.
+/// With `inFlight`, each reader notes there the file it is reading (see `InFlightReads`).
 struct ParallelReader<Result: Sendable> {
     var jobs: Int
     var batchSize: Int
+    var inFlight: InFlightReads? = nil
     var prepare: @Sendable (ScannedFile) -> Result
 
     /// `feed` is called once with a function that queues a file for reading.
     func read(feed: (_ enqueue: (FoundFile) -> Void) throws -> Void, store: ([Result]) throws -> Void) throws {
         let shared = Shared()
         let prepare = self.prepare
+        let inFlight = self.inFlight
         var workers = 0
         do {
             try feed { file in
                 shared.enqueue(file)
                 if workers < jobs {
+                    let slot = workers
                     workers += 1
                     Thread.detachNewThread {
+                        inFlight?.enter(slot: slot)
                         while let file = shared.nextFile() {
+                            inFlight?.begin(file)
                             let outcome = TagReader.read(path: file.path)
+                            inFlight?.end()
                             let scanned = ScannedFile(path: file.path, sizeBytes: file.sizeBytes, mtimeNs: file.mtimeNs, outcome: outcome)
                             shared.add(prepare(scanned), batchSize: batchSize)
                         }
+                        inFlight?.leave()  // before the scan may close it
                         shared.workerFinished()
                     }
                 }

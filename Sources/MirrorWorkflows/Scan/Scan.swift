@@ -6,13 +6,16 @@ import MirrorTags
 public struct ScanOptions: Sendable {
     /// Read every file, even those whose size and modification time are unchanged.
     public var full = false
+    /// Read again the unchanged files recorded as unreadable (those a stopped scan left, too).
+    public var retryBad = false
     /// Reader threads; defaults to the number of cores.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Files stored per transaction.
     public var batchSize = 256
 
-    public init(full: Bool = false, jobs: Int? = nil) {
+    public init(full: Bool = false, retryBad: Bool = false, jobs: Int? = nil) {
         self.full = full
+        self.retryBad = retryBad
         if let jobs { self.jobs = max(1, jobs) }
     }
 }
@@ -32,6 +35,10 @@ public struct ScanSummary: Sendable {
     public var unreadable: [(path: String, message: String)]
     /// Folders or links the walk could not enter.
     public var walkProblems: [WalkProblem]
+    /// Earlier scan runs found stopped (killed or crashed) and marked failed.
+    public var stoppedRuns: [Int64] = []
+    /// Files a stopped scan was reading, now recorded as unreadable, with why.
+    public var stoppedReads: [(path: String, message: String)] = []
 }
 
 public struct ScanError: UserFacingError {
@@ -45,7 +52,15 @@ public struct ScanError: UserFacingError {
 /// `scan`: walk folders, read new or changed audio files through TagLib on every core as the walk
 /// finds them, store them batch by batch (a killed scan keeps what it stored, and the next one goes
 /// on from there), then mark files that are gone.
+///
+/// One file must never end a scan for good: the readers note the file each is reading in
+/// `<mirror>.scan-inflight`; the next scan marks a run left `running` as failed and records the
+/// files that run stopped on as unreadable (see `InFlightReads` for which), so that it, and the
+/// scans after it, skip them unless asked (`retryBad`, `full`).
 public enum ScanWorkflow {
+    /// The error of a scan run found still running by the next scan.
+    public static let stoppedRunError = "stopped before it finished: the process was killed or crashed"
+
     public static func run(
         mirror: Mirror,
         roots rawRoots: [String],
@@ -54,10 +69,23 @@ public enum ScanWorkflow {
     ) throws -> ScanSummary {
         let started = Date()
         let roots = try rawRoots.map(absoluteExistingPath)
+        // The writer lock is held: a run still `running` is a scan that stopped.
+        let inFlightPath = inFlightPath(of: mirror)
+        let stoppedRuns = try mirror.failStoppedScanRuns(error: stoppedRunError)
+        let stoppedReads = inFlightPath.map(InFlightReads.recover(at:)) ?? []
         let runId = try mirror.beginScanRun(roots: roots, full: options.full)
         var counts = ScanCounts()
         var unreadable: [(path: String, message: String)] = []
         do {
+            if !stoppedReads.isEmpty {
+                let now = ISO8601.now()
+                try mirror.save(stoppedReads.map { read in
+                    let failure = ReadFailure(reason: .stoppedScan, message: read.message)
+                    let file = ScannedFile(path: read.file.path, sizeBytes: read.file.sizeBytes, mtimeNs: read.file.mtimeNs,
+                                           outcome: .failure(failure))
+                    return Mirror.prepare(file, runId: runId, scannedAt: now)
+                })
+            }
             let known = try mirror.knownFiles(under: roots)
             // Files known but not met by the walk (yet).
             var unseen = known
@@ -65,7 +93,8 @@ public enum ScanWorkflow {
             var toRead = 0
             var read = 0
             let scannedAt = ISO8601.now()
-            let reader = ParallelReader(jobs: options.jobs, batchSize: options.batchSize) { file in
+            let inFlight = inFlightPath.flatMap { InFlightReads(path: $0, readers: options.jobs) }
+            let reader = ParallelReader(jobs: options.jobs, batchSize: options.batchSize, inFlight: inFlight) { file in
                 let failure: ReadFailure? = if case .failure(let failure) = file.outcome { failure } else { nil }
                 return (path: file.path, failure: failure, row: Mirror.prepare(file, runId: runId, scannedAt: scannedAt))
             }
@@ -74,7 +103,8 @@ public enum ScanWorkflow {
                 walkProblems = FolderWalker.walk(roots: roots) { file in
                     counts.seen += 1
                     if let old = unseen.removeValue(forKey: file.path) {
-                        if !options.full, !old.removed, old.sizeBytes == file.sizeBytes, old.mtimeNs == file.mtimeNs {
+                        if !options.full, !(options.retryBad && old.failed), !old.removed,
+                           old.sizeBytes == file.sizeBytes, old.mtimeNs == file.mtimeNs {
                             counts.unchanged += 1
                             return
                         }
@@ -106,13 +136,21 @@ public enum ScanWorkflow {
             counts.removed = gone.count
             let seconds = Date().timeIntervalSince(started)
             try mirror.finishScanRun(id: runId, counts: counts, duration: seconds, error: nil)
+            if let inFlightPath { InFlightReads.forgetSuspects(at: inFlightPath) }
             return ScanSummary(runId: runId, roots: roots, counts: counts, seconds: seconds,
-                               unreadable: unreadable, walkProblems: walkProblems)
+                               unreadable: unreadable, walkProblems: walkProblems, stoppedRuns: stoppedRuns,
+                               stoppedReads: stoppedReads.map { ($0.file.path, $0.message) })
         } catch {
             try? mirror.finishScanRun(id: runId, counts: counts, duration: Date().timeIntervalSince(started),
                                       error: String(describing: error))
             throw error
         }
+    }
+
+    /// `<mirror>.scan-inflight`, beside the real file (as the writer lock is); nil for a mirror in memory.
+    static func inFlightPath(of mirror: Mirror) -> String? {
+        guard mirror.path != ":memory:" else { return nil }
+        return URL(fileURLWithPath: mirror.path).resolvingSymlinksInPath().path + ".scan-inflight"
     }
 
     private static func absoluteExistingPath(_ raw: String) throws -> String {

@@ -19,12 +19,20 @@ extension ShelfMirror {
                 (--full reads everything). Files that cannot be read are recorded with the reason and \
                 the scan goes on; files that are gone are marked removed, never deleted.
 
+                Audio files are read as untrusted: one that would make TagLib read more than any real \
+                file needs (sizes above 64 MiB, endless searching, atoms nested too deep) is recorded as \
+                unreadable with the limit it hit. If a scan crashes or is killed anyway, the next scan \
+                marks that run failed and records the file it crashed on (or that stopped two scans in a \
+                row) as unreadable; like every unreadable file that has not changed, it is skipped from \
+                then on: --retry-bad reads such files again.
+
                 Examples:
                   shelfmirror scan
                   shelfmirror scan --path-map /audiobooks=/mnt/nas/audiobooks
                   shelfmirror scan ~/Audiobooks
                   shelfmirror scan /mnt/books/Sanderson /mnt/books/Jemisin --jobs 4
                   shelfmirror scan ~/Audiobooks --full
+                  shelfmirror scan ~/Audiobooks --retry-bad
                   shelfmirror query "SELECT path, error FROM file_tags WHERE error IS NOT NULL"
                 """)
 
@@ -35,6 +43,9 @@ extension ShelfMirror {
 
         @Flag(help: "Read every file again, changed or not.")
         var full = false
+
+        @Flag(name: .customLong("retry-bad"), help: "Read again the unchanged files recorded as unreadable (e.g. one a crashed scan stopped on).")
+        var retryBad = false
 
         @Option(help: "Reader threads (default: the number of cores).")
         var jobs: Int?
@@ -58,7 +69,7 @@ extension ShelfMirror {
             let settings = try Settings(flags: .init(database: global.db, pathMaps: pathMaps))
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let bar = ProgressLine(label: "Reading")
-            let options = ScanOptions(full: full, jobs: jobs)
+            let options = ScanOptions(full: full, retryBad: retryBad, jobs: jobs)
             if paths.isEmpty {
                 let items = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: settings.pathMaps.value, options: options) {
                     bar.update(done: $0.read, total: $0.toRead)
@@ -80,6 +91,12 @@ extension ShelfMirror {
         }
 
         private func report(_ summary: ScanSummary) {
+            for run in summary.stoppedRuns {
+                Console.err("The scan run \(run) did not finish (killed or crashed); it is marked failed.")
+            }
+            for (path, message) in summary.stoppedReads {
+                Console.err("  unreadable: \(path): \(message); skipped from now on (--retry-bad reads it again)")
+            }
             let c = summary.counts
             let time = String(format: "%.2f", summary.seconds)
             Console.err("Scanned \(c.seen) audio files in \(time) s: \(c.new) new, \(c.changed) changed, "
