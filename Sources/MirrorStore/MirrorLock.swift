@@ -8,11 +8,14 @@ import Darwin
 /// An exclusive advisory lock beside the mirror (`<mirror>.lock`), held by every command that
 /// writes. The kernel releases it when the process ends, even on SIGKILL, so a killed run never
 /// leaves the mirror locked; a second writer is told the mirror is busy instead of waiting.
+/// The lock belongs to the real file: a mirror reached through a symbolic link (to the file or to
+/// a folder above it) is locked under the name the links lead to, so two writers cannot meet there
+/// under two names.
 final class MirrorLock {
     private let fd: Int32
 
     init(mirrorPath: String) throws {
-        let lockPath = mirrorPath + ".lock"
+        let lockPath = Self.realPath(of: mirrorPath) + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StoreError(.cannotOpen("cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))"), path: mirrorPath)
@@ -32,6 +35,21 @@ final class MirrorLock {
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
+    }
+
+    /// `path` with every symbolic link resolved: the file's own when it exists, else its folder's
+    /// (the mirror is about to be created there). Falls back to `path` when neither resolves.
+    static func realPath(of path: String) -> String {
+        if let resolved = resolve(path) { return resolved }
+        let url = URL(fileURLWithPath: path)
+        guard let folder = resolve(url.deletingLastPathComponent().path) else { return path }
+        return URL(fileURLWithPath: folder).appendingPathComponent(url.lastPathComponent).path
+    }
+
+    private static func resolve(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func readPid(_ fd: Int32) -> String? {

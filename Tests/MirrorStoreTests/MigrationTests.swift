@@ -95,6 +95,21 @@ struct MigrationTests {
         _ = first
     }
 
+    @Test func aWriterThroughASymbolicLinkMeetsTheSameLock() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("mirror.sqlite")
+        let first = try Mirror.openForWriting(path: path)
+        // A link to the file, and a link to its folder: both lead to the mirror that is being written.
+        let fileLink = folder.file("link.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: fileLink, withDestinationPath: path)
+        #expect(throws: StoreError(.busy(pid: String(getpid())), path: fileLink)) { try Mirror.openForWriting(path: fileLink) }
+        let folderLink = folder.file("elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: folderLink, withDestinationPath: folder.path)
+        let throughFolder = folderLink + "/mirror.sqlite"
+        #expect(throws: StoreError(.busy(pid: String(getpid())), path: throughFolder)) { try Mirror.openForWriting(path: throughFolder) }
+        _ = first
+    }
+
     @Test func theLockIsReleasedWithTheMirror() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("mirror.sqlite")
