@@ -95,6 +95,21 @@ public:
         return out;
     }
 
+    /// Reads up to `n` (< 512) bytes at the position into `to`, as readBlock would but without
+    /// making a ByteVector (for the shim's own look at atom headers); returns how many.
+    long readSmall(char *to, long n) {
+        if (fd_ < 0 || limit_ != Limit::none || position_ >= size_ || n <= 0 || n >= searchReadBytes) return 0;
+        n = std::min(n, size_ - position_);
+        if (n > maxTotalBytes - handedOut_) {
+            stop(Limit::tooManyBytes, n);
+            return 0;
+        }
+        handedOut_ += n;
+        if (!copyFromPage(to, position_, n)) n = std::max(readAt(to, position_, n), 0L);
+        position_ += n;
+        return n;
+    }
+
     /// Which limit stopped the reading, if one did.
     Limit limit() const { return limit_; }
     /// The read that hit the limit, in bytes.

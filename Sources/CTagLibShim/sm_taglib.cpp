@@ -373,16 +373,27 @@ long wrappingAdd(long a, long b) {
     return static_cast<long>(static_cast<unsigned long>(a) + static_cast<unsigned long>(b));
 }
 
+uint32_t bigEndian32(const unsigned char *p) {
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
 // An empty string when TagLib may parse the file; else why not.
-std::string checkMP4Atoms(TagLib::IOStream &stream) {
-    static const char *const containers[] = {"moov", "udta", "mdia", "meta", "ilst", "stbl",
-                                             "minf", "moof", "traf", "trak", "stsd"};
-    static const char *const metaChildren[] = {"hdlr", "ilst", "mhdr", "ctry", "lang"};
+std::string checkMP4Atoms(shelfmirror::PreadStream &stream) {
+    static const char containers[][5] = {"moov", "udta", "mdia", "meta", "ilst", "stbl",
+                                         "minf", "moof", "traf", "trak", "stsd"};
+    static const char metaChildren[][5] = {"hdlr", "ilst", "mhdr", "ctry", "lang"};
+    const auto isOneOf = [](const unsigned char *name, const char (*names)[5], size_t count) {
+        for (size_t i = 0; i < count; i++) {
+            if (std::memcmp(name, names[i], 4) == 0) return true;
+        }
+        return false;
+    };
     const long fileLength = stream.length();
     // Where the children of each container being parsed end, outermost first.
     std::vector<long> open;
     long atoms = 0;
-    stream.seek(0);
+    unsigned char header[8];
+    stream.seek(0, TagLib::IOStream::Beginning);
     while (true) {
         if (open.empty()) {
             if (wrappingAdd(stream.tell(), 8) > fileLength) break;
@@ -392,14 +403,18 @@ std::string checkMP4Atoms(TagLib::IOStream &stream) {
         }
         if (++atoms > maxMP4Atoms) return "more than 1,000,000 MP4 atoms (damaged, or made to exhaust memory?)";
         const long offset = stream.tell();
-        TagLib::ByteVector header = stream.readBlock(8);
         long length = 0;
-        if (header.size() == 8) {
-            length = static_cast<long>(header.toUInt());
+        if (stream.readSmall(reinterpret_cast<char *>(header), 8) == 8) {
+            length = static_cast<long>(bigEndian32(header));
             if (length == 0) {
                 length = fileLength - offset;
             } else if (length == 1) {
-                const long long longLength = stream.readBlock(8).toLongLong();
+                // TagLib: ByteVector::toLongLong of what it gets (fewer than 8 bytes near the end).
+                unsigned char wide[8];
+                const long got = stream.readSmall(reinterpret_cast<char *>(wide), 8);
+                unsigned long long value = 0;
+                for (long i = 0; i < got; i++) value = (value << 8) | wide[i];
+                const long long longLength = static_cast<long long>(value);
                 length = longLength <= LONG_MAX ? static_cast<long>(longLength) : 0;
             }
             if (length < 8) length = 0;
@@ -411,29 +426,27 @@ std::string checkMP4Atoms(TagLib::IOStream &stream) {
             open.pop_back();
             continue;
         }
-        const TagLib::ByteVector name = header.mid(4, 4);
-        const bool container = std::any_of(std::begin(containers), std::end(containers),
-                                           [&](const char *c) { return name == c; });
-        if (!container) {
-            stream.seek(wrappingAdd(offset, length));
+        const unsigned char *name = header + 4;
+        if (!isOneOf(name, containers, sizeof containers / sizeof containers[0])) {
+            stream.seek(wrappingAdd(offset, length), TagLib::IOStream::Beginning);
             continue;
         }
         if (open.size() + 1 > static_cast<size_t>(maxMP4Depth)) {
             return "MP4 atoms nested more than " + std::to_string(maxMP4Depth) +
                    " levels deep (real files nest fewer than 10; damaged, or made to crash readers?)";
         }
-        if (name == "meta") {
+        if (std::memcmp(name, "meta", 4) == 0) {
             const long afterMeta = stream.tell();
-            const TagLib::ByteVector next = stream.readBlock(8).mid(4, 4);
-            const bool fullAtom = std::none_of(std::begin(metaChildren), std::end(metaChildren),
-                                               [&](const char *c) { return next == c; });
-            stream.seek(afterMeta + (fullAtom ? 4 : 0));
-        } else if (name == "stsd") {
+            unsigned char next[8];
+            const bool fullAtom = stream.readSmall(reinterpret_cast<char *>(next), 8) != 8 ||
+                                  !isOneOf(next + 4, metaChildren, sizeof metaChildren / sizeof metaChildren[0]);
+            stream.seek(afterMeta + (fullAtom ? 4 : 0), TagLib::IOStream::Beginning);
+        } else if (std::memcmp(name, "stsd", 4) == 0) {
             stream.seek(8, TagLib::IOStream::Current);
         }
         open.push_back(wrappingAdd(offset, length));
     }
-    stream.seek(0);
+    stream.seek(0, TagLib::IOStream::Beginning);
     return std::string();
 }
 
@@ -466,10 +479,11 @@ public:
 bool isFrameSync(unsigned char b1, unsigned char b2) { return b1 == 0xFF && b2 != 0xFF && (b2 & 0xE0) == 0xE0; }
 
 // MPEG::File::findID3v2 of TagLib 1.13: at the start, or before the first valid MPEG frame.
-long mpegID3v2Location(TagLib::IOStream &stream) {
+long mpegID3v2Location(shelfmirror::PreadStream &stream) {
+    char start[3];
+    stream.seek(0, TagLib::IOStream::Beginning);
+    if (stream.readSmall(start, 3) == 3 && std::memcmp(start, "ID3", 3) == 0) return 0;
     StreamFile file(&stream);
-    file.seek(0);
-    if (file.readBlock(3) == TagLib::ID3v2::Header::fileIdentifier()) return 0;
     if (TagLib::MPEG::Header(&file, 0, true).isValid()) return -1;
     unsigned char sync[2] = {0, 0};
     unsigned char id[3] = {0, 0, 0};
@@ -521,28 +535,45 @@ long riffID3v2Location(TagLib::IOStream &stream, bool bigEndian) {
 }
 
 // Where TagLib will parse an ID3v2 tag's frames in a file of this kind; -1: nowhere.
-long id3v2Location(Kind kind, TagLib::IOStream &stream) {
+long id3v2Location(Kind kind, shelfmirror::PreadStream &stream) {
     long location = -1;
     switch (kind) {
     case Kind::MPEG: location = mpegID3v2Location(stream); break;
-    case Kind::FLAC:
-        stream.seek(0);
-        location = stream.readBlock(3) == TagLib::ID3v2::Header::fileIdentifier() ? 0 : -1;
+    case Kind::FLAC: {
+        char start[3];
+        stream.seek(0, TagLib::IOStream::Beginning);
+        location = stream.readSmall(start, 3) == 3 && std::memcmp(start, "ID3", 3) == 0 ? 0 : -1;
         break;
+    }
     case Kind::WAV: location = riffID3v2Location(stream, false); break;
     case Kind::AIFF: location = riffID3v2Location(stream, true); break;
     default: break;
     }
-    stream.seek(0);
+    stream.seek(0, TagLib::IOStream::Beginning);
     return location;
 }
 
-// TagLib's parser of frame headers, which TagLib keeps for its own classes and their heirs.
-struct FrameAccess : TagLib::ID3v2::Frame {
-    using TagLib::ID3v2::Frame::Header;
-};
-
 bool isFrameIDChar(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+bool isFrameID(const unsigned char *p, size_t available, uint32_t at) {
+    return at <= available && available - at >= 4 && isFrameIDChar(p[at]) && isFrameIDChar(p[at + 1]) &&
+           isFrameIDChar(p[at + 2]) && isFrameIDChar(p[at + 3]);
+}
+
+// The size of the frame whose header starts `p` (`n` bytes from there to the end of the tag), as
+// Frame::Header::setData of TagLib 1.13 reads it (ID3v2.3 and 2.4), without allocating: ID3v2.4
+// sizes are syncsafe unless a byte says otherwise, and iTunes' plain ones are recognised by the
+// frame ID that follows. (TagLib's own class is reserved to its frames.)
+uint32_t frameSize(const unsigned char *p, size_t n, unsigned int version) {
+    if (n < 10) return 0;
+    const uint32_t plain = bigEndian32(p + 4);
+    if (version < 4) return plain;
+    const bool syncsafe = !((p[4] | p[5] | p[6] | p[7]) & 0x80);
+    uint32_t size = syncsafe ? (uint32_t(p[4]) << 21) | (uint32_t(p[5]) << 14) | (uint32_t(p[6]) << 7) | p[7] : plain;
+    // unsigned int arithmetic, wrapping, as in TagLib
+    if (size > 127 && !isFrameID(p, n, size + 10u) && isFrameID(p, n, plain + 10u)) size = plain;
+    return size;
+}
 
 bool isChapterID(const unsigned char *p) {
     return std::memcmp(p, "CHAP", 4) == 0 || std::memcmp(p, "CTOC", 4) == 0;
@@ -611,19 +642,24 @@ std::string checkID3v2(shelfmirror::PreadStream &stream, long location) {
     }
     if (header.footerPresent() && Footer::size() <= length) length -= Footer::size();
     const unsigned int frameHeaderSize = Frame::headerSize(version);
+    const unsigned char *bytes = reinterpret_cast<const unsigned char *>(static_cast<const TagLib::ByteVector &>(data).data());
+    const unsigned char compressedBit = version >= 4 ? 0x08 : 0x80;
+    const unsigned char encryptedBit = version >= 4 ? 0x04 : 0x40;
     while (position < length - frameHeaderSize && position < data.size()) {
-        if (data.at(position) == 0) break;
-        const TagLib::ByteVector rest = data.mid(position);
-        const FrameAccess::Header frame(rest, version);
-        const unsigned int size = frame.frameSize();
-        if (size <= (frame.dataLengthIndicator() ? 4U : 0U) || size > rest.size()) break;
-        const TagLib::ByteVector id = frame.frameID();
-        const bool chapter = id == "CHAP" || id == "CTOC";
-        if (frame.compression() && !frame.encryption()) {
-            if (chapter || rest.size() > frameHeaderSize + 4 + maxInflatable) return inflatable;
-        } else if (chapter && !frame.encryption()) {
-            TagLib::ByteVector field = rest.mid(frameHeaderSize, size);
-            const bool unsynchronised = version >= 4 && (header.unsynchronisation() || frame.unsynchronisation());
+        if (bytes[position] == 0) break;
+        const unsigned char *frame = bytes + position;
+        const size_t rest = data.size() - position;
+        const uint32_t size = frameSize(frame, rest, version);
+        const unsigned char flags = rest >= 10 ? frame[9] : 0;
+        const bool lengthIndicator = version >= 4 && (flags & 0x01);
+        if (size <= (lengthIndicator ? 4U : 0U) || size > rest) break;
+        const bool chapter = isChapterID(frame);
+        const bool compressed = flags & compressedBit, encrypted = flags & encryptedBit;
+        if (compressed && !encrypted) {
+            if (chapter || rest > frameHeaderSize + 4 + maxInflatable) return inflatable;
+        } else if (chapter && !encrypted) {
+            TagLib::ByteVector field = data.mid(position + frameHeaderSize, size);
+            const bool unsynchronised = version >= 4 && (header.unsynchronisation() || (flags & 0x02));
             if (unsynchronised) field = SynchData::decode(field);
             if (const char *refused = checkEmbeddedFrames(field, version, version >= 4 && header.unsynchronisation())) {
                 return refused;
