@@ -8,10 +8,16 @@ extension ShelfMirror {
             commandName: "query",
             abstract: "Run a read-only SQL query over the mirror.",
             discussion: """
-                The mirror is opened read-only: statements that would change it are refused. A query \
-                still running after --timeout seconds is stopped. The public views (file_tags, \
-                scan_runs, ...) are documented in schema/README.md; multi-valued columns are JSON \
-                (use json_each), times are ISO-8601 UTC text. Give - to read the SQL from standard input.
+                The mirror is opened read-only: one statement at a time, and statements that would \
+                change it are refused, as are PRAGMAs that set something (PRAGMAs that read, such as \
+                journal_mode, table_info(file_tags) or integrity_check, run). A query still running \
+                after --timeout seconds is stopped. The public views (file_tags, scan_runs, ...) are \
+                documented in schema/README.md; multi-valued columns are JSON (use json_each), times \
+                are ISO-8601 UTC text. Give - to read the SQL from standard input.
+
+                The table shows each value on one line, cut to its column, control characters as \
+                \\u{1B}, and sizes its columns on the first 500 rows; csv, json and jsonl give every \
+                value whole, as it is stored.
 
                 Examples:
                   shelfmirror query "SELECT format, count(*) FROM file_tags GROUP BY format"
@@ -30,7 +36,8 @@ extension ShelfMirror {
         var timeout: Double = 10
 
         func validate() throws {
-            if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds.") }
+            // NaN compares false with everything, and infinity is no limit: both are refused.
+            guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a number of seconds more than 0.") }
         }
 
         func run() throws {
