@@ -5,6 +5,8 @@ import SwiftCSV
 
 /// Decisions made in a spreadsheet: the CSV or JSON of `diff` with its `status` column set to
 /// accepted, rejected or pending, and `proposed` edited where the user wants another value.
+/// A CSV cell that begins with `'` is read without it (`SpreadsheetText.restored`): `diff`
+/// puts one before a value that a spreadsheet would run as a formula, or that begins with `'`.
 /// Every line is checked against the mirror first; nothing is applied unless all are valid.
 public enum DecisionImport {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -50,8 +52,11 @@ public enum DecisionImport {
         for column in ["id", "field", "status"] where !parsed.header.contains(column) {
             throw WorkflowError(summary: "the CSV has no \"\(column)\" column", hint: "Keep the columns `shelfmirror diff --format csv` writes; edit `status` (and `proposed`).", kind: .badData)
         }
+        // `diff` wrote each cell through SpreadsheetText.neutralised: one leading ' comes off.
+        func cell(_ row: [String: String], _ column: String) -> String? { row[column].map(SpreadsheetText.restored) }
         return parsed.rows.enumerated().map { n, row in
-            Line(number: n + 2, id: row["id"], field: row["field"], status: row["status"], proposed: parsed.header.contains("proposed") ? row["proposed"] : nil)
+            Line(number: n + 2, id: cell(row, "id"), field: cell(row, "field"), status: cell(row, "status"),
+                 proposed: parsed.header.contains("proposed") ? cell(row, "proposed") : nil)
         }
     }
 

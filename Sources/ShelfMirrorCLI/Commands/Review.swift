@@ -74,7 +74,7 @@ struct TerminalDecider: Decider {
     let terminal: Terminal
 
     mutating func tell(_ message: String) {
-        Console.err(terminal.red("! ") + message)
+        Console.err(terminal.red("! ") + TerminalText.escaped(message))
     }
 
     mutating func decide(_ item: ReviewItem) throws -> ReviewChoice {
@@ -116,23 +116,31 @@ struct TerminalDecider: Decider {
 
     private func show(_ item: ReviewItem) {
         Console.out("")
+        for line in Self.lines(item, terminal: terminal) { Console.out(line) }
+    }
+
+    /// What `review` shows of an item: its title and match, each proposal beside the current
+    /// value, the other books. Every value from the mirror is escaped for the terminal.
+    static func lines(_ item: ReviewItem, terminal: Terminal) -> [String] {
+        func text(_ s: String) -> String { TerminalText.line(s) }
         let match = item.matchStatus.map { status in
-            "\(status)" + (item.score.map { String(format: " %.2f", $0) } ?? "") + (item.bookTitle.map { " → \"\($0)\"" } ?? "")
+            "\(text(status))" + (item.score.map { String(format: " %.2f", $0) } ?? "") + (item.bookTitle.map { " → \"\(text($0))\"" } ?? "")
                 + (item.bookId.map { " (book \($0))" } ?? "")
         } ?? "no match (tags only)"
-        Console.out(terminal.bold("[\(item.position)/\(item.total)] \(item.title ?? item.itemId)") + "  " + terminal.dim(match))
+        var lines = [terminal.bold("[\(item.position)/\(item.total)] \(text(item.title ?? item.itemId))") + "  " + terminal.dim(match)]
         let width = max(20, (terminal.width - 22) / 2)
-        func cut(_ s: String) -> String { s.count <= width ? s.padding(toLength: width, withPad: " ", startingAt: 0) : String(s.prefix(width - 1)) + "…" }
         for (n, p) in item.proposals.enumerated() {
             let now = p.current.map(DiffDisplay.text) ?? "—"
-            Console.out(String(format: "%2d ", n + 1) + p.field.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
-                + terminal.red(cut(now)) + "  " + terminal.green(cut(DiffDisplay.text(p.proposed))) + terminal.dim(p.action == .replace ? " replace" : ""))
+            lines.append(String(format: "%2d ", n + 1) + Terminal.column(p.field.rawValue, width: 15)
+                + terminal.red(Terminal.column(now, width: width)) + "  " + terminal.green(Terminal.column(DiffDisplay.text(p.proposed), width: width))
+                + terminal.dim(p.action == .replace ? " replace" : ""))
         }
         if !item.alternatives.isEmpty {
-            Console.out(terminal.dim("other books: ") + item.alternatives.enumerated().map { n, a in
-                "\(n + 1)) \"\(a.title)\"" + (a.authors.isEmpty ? "" : " by \(a.authors.joined(separator: ", "))") + String(format: " %.2f", a.score)
+            lines.append(terminal.dim("other books: ") + item.alternatives.enumerated().map { n, a in
+                "\(n + 1)) \"\(text(a.title))\"" + (a.authors.isEmpty ? "" : " by \(text(a.authors.joined(separator: ", ")))") + String(format: " %.2f", a.score)
             }.joined(separator: "   "))
         }
+        return lines
     }
 
     private func ask(_ prompt: String) -> String? {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MirrorCore
 import MirrorStore
 
 extension ShelfMirror {
@@ -37,16 +38,21 @@ extension ShelfMirror {
         func run() throws {
             let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
             let terminal = Terminal.current
-            let marks = output.format == .table && terminal.color ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
+            // On a colour terminal the matched words are bold: the snippet marks them with
+            // random text that no value can hold, and the table, which escapes every value,
+            // turns the marks into bold. Elsewhere they are brackets.
+            let bold = output.format == .table && terminal.color
+            let nonce = UUID().uuidString
+            let marks = bold ? ("\u{E000}\(nonce)\u{E001}", "\u{E002}\(nonce)\u{E003}") : ("[", "]")
             let text = words.joined(separator: " ")
             guard let hits = try mirror.search(text, limit: limit, highlight: marks) else {
-                throw UsageError(summary: "nothing to search for in \"\(text)\"", hint: "Give words with letters or digits.")
+                throw UsageError(summary: "nothing to search for in \"\(TerminalText.line(text))\"", hint: "Give words with letters or digits.")
             }
             if hits.isEmpty, output.format == .table {
-                Console.err("No match for \"\(text)\".")
+                Console.err("No match for \"\(TerminalText.line(text))\".")
                 return
             }
-            let writer = RowWriter(format: output.format)
+            let writer = RowWriter(format: output.format, terminal: terminal, marks: bold ? marks : nil)
             writer.begin(columns: ["kind", "path", "title", "album", "artist", "snippet", "rank"])
             for hit in hits {
                 writer.row([.text(hit.kind), .text(hit.path), hit.title.map { .text($0) } ?? .null,

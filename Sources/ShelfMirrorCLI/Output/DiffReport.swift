@@ -4,6 +4,9 @@ import MirrorStore
 import MirrorWorkflows
 
 /// The reports of `diff`: a side-by-side table that fits the terminal, JSON, CSV and Markdown.
+/// Values come from servers and files: the table escapes control characters (`TerminalText`),
+/// the CSV keeps cells from being read as formulas (`SpreadsheetText`), the Markdown escapes
+/// HTML and Markdown's own marks; JSON carries the values as they are.
 enum DiffReport {
     /// A stored JSON value as one line: "A, B", "Series #2", the text itself.
     static func display(_ json: String?) -> String {
@@ -17,10 +20,7 @@ enum DiffReport {
         let free = max(44, terminal.width - fixed)
         let titleWidth = min(28, max(10, free / 5))
         let valueWidth = max(12, (free - titleWidth) / 2)
-        func cut(_ s: String, _ width: Int) -> String {
-            let one = s.split(whereSeparator: \.isNewline).joined(separator: " ")
-            return one.count <= width ? one.padding(toLength: width, withPad: " ", startingAt: 0) : String(one.prefix(width - 1)) + "…"
-        }
+        func cut(_ s: String, _ width: Int) -> String { Terminal.column(s, width: width) }
         var lines: [String] = []
         let header = cut("item", titleWidth) + "  " + cut("field", 14) + "  " + cut("now", valueWidth) + "  " + cut("proposed", valueWidth)
             + "  " + cut("from", 16) + "  score"
@@ -50,9 +50,12 @@ enum DiffReport {
         return "[" + (objects.isEmpty ? "" : "\n  " + objects.joined(separator: ",\n  ") + "\n") + "]\n"
     }
 
+    /// For a spreadsheet: every cell through `SpreadsheetText.neutralised`, which
+    /// `import-decisions` reverses.
     static func csv(_ rows: [ChangeRow]) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        func field(_ value: String) -> String {
+            let s = SpreadsheetText.neutralised(value)
+            return s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var out = "id,item_id,item_title,field,current,proposed,source,action,status,match_status,score,book_id\r\n"
         for r in rows {
@@ -64,14 +67,31 @@ enum DiffReport {
     }
 
     static func markdown(_ rows: [ChangeRow]) -> String {
-        func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "|", with: "\\|").split(whereSeparator: \.isNewline).joined(separator: " ")
-        }
+        func cell(_ s: String) -> String { markdownCell(s) }
         var out = "| item | field | now | proposed | from | status | score |\n|---|---|---|---|---|---|---:|\n"
         for r in rows {
             out += "| \(cell(r.itemTitle ?? r.itemId)) | \(r.field.rawValue) | \(cell(r.current.map(display) ?? "—")) | "
                 + "**\(cell(display(r.proposed)))** | \(r.source) \(r.action.rawValue) | \(r.status) | "
                 + (r.score.map { String(format: "%.2f", $0) } ?? "—") + " |\n"
+        }
+        return out
+    }
+
+    /// A value in a Markdown table cell, shown as it is wherever the file is read: on one line,
+    /// control characters escaped (`TerminalText`), `& < >` as HTML entities (no markup gets
+    /// through: `<script>` is text), and Markdown's own marks (backslash, pipe, `*`, `_`, `~`,
+    /// backquote, brackets) behind a backslash, so a value makes no link, image, emphasis or
+    /// extra column.
+    static func markdownCell(_ text: String) -> String {
+        var out = ""
+        for c in TerminalText.line(text).unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "|", "*", "_", "~", "`", "[", "]": out += "\\" + String(c)
+            default: out.unicodeScalars.append(c)
+            }
         }
         return out
     }

@@ -2,9 +2,14 @@ import Foundation
 import MirrorCore
 import MirrorStore
 
-/// Buffered standard output.
+/// Buffered standard output (or another file).
 final class OutputBuffer {
     private var buffer = Data()
+    private let handle: FileHandle
+
+    init(_ handle: FileHandle = .standardOutput) {
+        self.handle = handle
+    }
 
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
@@ -13,26 +18,43 @@ final class OutputBuffer {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(buffer)
+        handle.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     deinit { flush() }
 }
 
-/// Writes rows in one of the output formats. Table output is buffered to size its columns;
-/// the others stream.
+/// Writes rows in one of the output formats. JSON, JSON lines and CSV carry the values as they
+/// are; a table shows them escaped for the terminal (`TerminalText`), on one line, cut.
+///
+/// A table streams: each value is cut as its row arrives (never more than `cellLimit`
+/// characters of it are kept), the columns are sized on the first `sampleRows` rows, and the
+/// rows after those are written as they come, cut to those widths.
 final class RowWriter {
-    private let format: OutputFormat
-    private let out = OutputBuffer()
-    private let terminal: Terminal
-    private var columns: [String] = []
-    private var tableRows: [[String]] = []
-    private var count = 0
+    /// How many rows size the table's columns.
+    static let sampleRows = 500
 
-    init(format: OutputFormat, terminal: Terminal = .current) {
+    private let format: OutputFormat
+    private let out: OutputBuffer
+    private let terminal: Terminal
+    private let marks: (open: String, close: String)?
+    private var columns: [String] = []
+    private var count = 0
+    // Table output.
+    private(set) var cellLimit = 200
+    private var header: [TableCell] = []
+    private var sample: [[TableCell]] = []
+    private var widths: [Int]?
+
+    /// `marks`: in table output, the text between them is shown in bold (search hits); they
+    /// must not occur in the data (search makes them of random characters).
+    init(format: OutputFormat, terminal: Terminal = .current, marks: (open: String, close: String)? = nil,
+         to handle: FileHandle = .standardOutput) {
         self.format = format
+        out = OutputBuffer(handle)
         self.terminal = terminal
+        self.marks = marks
     }
 
     func begin(columns: [String]) {
@@ -40,7 +62,12 @@ final class RowWriter {
         switch format {
         case .json: out.write("[")
         case .csv: out.write(columns.map(csvField).joined(separator: ",") + "\r\n")
-        case .table, .jsonl: break
+        case .table:
+            // Each column gets at most its share of the terminal, and never less than 8 characters.
+            let share = (terminal.width - 3 * (columns.count - 1)) / max(1, columns.count)
+            cellLimit = terminal.stdoutIsTTY ? max(8, min(60, share)) : 200
+            header = columns.map { TableCell(TerminalText.line($0, limit: cellLimit)) }
+        case .jsonl: break
         }
     }
 
@@ -53,7 +80,13 @@ final class RowWriter {
         case .csv:
             out.write(values.map { csvField(plain($0)) }.joined(separator: ",") + "\r\n")
         case .table:
-            tableRows.append(values.map { plain($0) })
+            let cells = values.map(tableCell)
+            if let widths {
+                out.write(line(cells, widths))
+            } else {
+                sample.append(cells)
+                if sample.count == Self.sampleRows { writeSample() }
+            }
         }
         count += 1
     }
@@ -63,11 +96,25 @@ final class RowWriter {
     func end() -> Int {
         switch format {
         case .json: out.write(count == 0 ? "]\n" : "\n]\n")
-        case .table: writeTable()
+        case .table: if widths == nil { writeSample() }
         case .csv, .jsonl: break
         }
         out.flush()
         return count
+    }
+
+    /// What the table holds of one value: at most `cellLimit` characters, escaped.
+    func tableCell(_ value: QueryValue) -> TableCell {
+        guard case .text(let text) = value else { return TableCell(TerminalText.line(plain(value), limit: cellLimit)) }
+        guard let marks, text.contains(marks.open) else { return TableCell(TerminalText.line(text, limit: cellLimit)) }
+        var parts: [TableCell.Part] = []
+        for (n, piece) in text.components(separatedBy: marks.open).enumerated() {
+            let marked = piece.components(separatedBy: marks.close)
+            for (m, text) in marked.enumerated() where !text.isEmpty {
+                parts.append(.init(text: TerminalText.line(text, limit: cellLimit), marked: n > 0 && m == 0))
+            }
+        }
+        return TableCell(parts: parts).cut(to: cellLimit)
     }
 
     // MARK: - Formats
@@ -106,27 +153,64 @@ final class RowWriter {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    private func writeTable() {
+    /// Sizes the columns on the rows held so far, and writes the header and those rows.
+    private func writeSample() {
         guard !columns.isEmpty else { return }
-        // Each column gets at most its share of the terminal, and never less than 8 characters.
-        let maxCell = max(8, min(60, (terminal.width - 3 * (columns.count - 1)) / max(1, columns.count)))
-        let cells = tableRows.map { $0.map { cell(String($0), limit: terminal.stdoutIsTTY ? maxCell : 200) } }
-        var widths = columns.map(\.count)
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ values: [String]) -> String {
-            zip(values, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
-                .joined(separator: "   ").trailingSpacesRemoved
-        }
-        out.write(terminal.bold(line(columns)) + "\n")
+        var widths = header.map(\.count)
+        for row in sample { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        self.widths = widths
+        out.write(terminal.bold(line(header, widths, newline: false)) + "\n")
         out.write(widths.map { String(repeating: "─", count: $0) }.joined(separator: "   ") + "\n")
-        for row in cells { out.write(line(row) + "\n") }
+        for row in sample { out.write(line(row, widths)) }
+        sample = []
     }
 
-    private func cell(_ text: String, limit: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "\t", with: " ")
-        guard flat.count > limit else { return flat }
-        return String(flat.prefix(limit - 1)) + "…"
+    private func line(_ cells: [TableCell], _ widths: [Int], newline: Bool = true) -> String {
+        var text = ""
+        for (i, (cell, width)) in zip(cells, widths).enumerated() {
+            if i > 0 { text += "   " }
+            let cut = cell.cut(to: width)
+            text += cut.rendered(terminal) + String(repeating: " ", count: width - cut.count)
+        }
+        return text.trailingSpacesRemoved + (newline ? "\n" : "")
+    }
+}
+
+/// A value as a table shows it: escaped text on one line, parts of it marked (bold).
+struct TableCell: Equatable {
+    struct Part: Equatable {
+        var text: String
+        var marked = false
+    }
+
+    var parts: [Part]
+    /// Characters shown.
+    var count: Int
+
+    init(_ text: String) {
+        self.init(parts: [Part(text: text)])
+    }
+
+    init(parts: [Part]) {
+        self.parts = parts
+        count = parts.reduce(0) { $0 + $1.text.count }
+    }
+
+    /// At most `width` characters; a longer value ends in "…".
+    func cut(to width: Int) -> TableCell {
+        guard count > width else { return self }
+        var left = max(0, width - 1)
+        var kept: [Part] = []
+        for part in parts where left > 0 {
+            let text = part.text.count <= left ? part.text : String(part.text.prefix(left))
+            left -= text.count
+            kept.append(Part(text: text, marked: part.marked))
+        }
+        return TableCell(parts: kept + [Part(text: "…")])
+    }
+
+    func rendered(_ terminal: Terminal) -> String {
+        parts.map { $0.marked ? terminal.bold($0.text) : $0.text }.joined()
     }
 }
 

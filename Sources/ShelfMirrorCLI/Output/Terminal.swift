@@ -1,4 +1,5 @@
 import Foundation
+import MirrorCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,16 @@ struct Terminal: Sendable {
     func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
     func red(_ text: String) -> String { color ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
     func green(_ text: String) -> String { color ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
+}
+
+extension Terminal {
+    /// A value in a fixed-width column: escaped on one line (`TerminalText`), cut to `width`
+    /// characters ("…" at the end) and padded with spaces to it.
+    static func column(_ text: String, width: Int) -> String {
+        let one = TerminalText.line(text, limit: width)
+        let count = one.count
+        return count >= width ? one : one + String(repeating: " ", count: width - count)
+    }
 }
 
 /// Diagnostics go to standard error; data to standard output.
