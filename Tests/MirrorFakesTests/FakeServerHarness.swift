@@ -3,6 +3,7 @@ import Foundation
 import MirrorFakes
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// What came back from the fake, read in full.
@@ -22,17 +23,11 @@ struct Reply {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: Data(body)) }
 }
 
-/// Starts a fake over `state`, runs `body`, stops the fake.
+/// Starts a fake over `state`, runs `body`, stops the fake (TestSupport's `withFakeABS`, with a
+/// default library).
 func withFakeServer(_ state: FakeABSState = .generated(items: 40),
                     _ body: (FakeABSServer) async throws -> Void) async throws {
-    let server = try await FakeABSServer.start(state: state)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeABS(state, body)
 }
 
 enum Auth {

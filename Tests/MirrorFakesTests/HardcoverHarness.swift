@@ -3,18 +3,12 @@ import Foundation
 import MirrorFakes
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
-/// Starts a fake Hardcover over `state`, runs `body`, stops it.
+/// Starts a fake Hardcover over `state`, runs `body`, stops it (TestSupport's `withFakeHardcover`).
 func withHardcover(_ state: FakeHardcoverState, _ body: (FakeHardcoverServer) async throws -> Void) async throws {
-    let server = try await FakeHardcoverServer.start(state: state)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await withFakeHardcover(state, body)
 }
 
 /// A GraphQL request over loopback: POST /v1/graphql with {"query","variables"[,"operationName"]}.

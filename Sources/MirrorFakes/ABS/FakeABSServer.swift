@@ -3,68 +3,21 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// A fake AudiobookShelf 2.36 server on loopback, over a `FakeABSState`.
-public final class FakeABSServer: Sendable {
-    public let state: FakeABSState
-    public let port: Int
-    /// e.g. http://127.0.0.1:54321 (no /audiobookshelf prefix).
-    public let baseURL: URL
-    private let listener: FakeListener.Running
+/// A fake AudiobookShelf 2.36 server on loopback, over a `FakeABSState`. Its baseURL has no
+/// /audiobookshelf prefix.
+public typealias FakeABSServer = FakeServer<FakeABSState>
 
-    private init(state: FakeABSState, host: String, listener: FakeListener.Running) {
-        self.state = state
-        self.port = listener.port
-        self.baseURL = FakeListener.baseURL(host: host, port: port)
-        self.listener = listener
-    }
-
+extension FakeServer where State == FakeABSState {
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeABSState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeABSServer {
-        let listener = try await FakeListener.start(FakeABSResponder(state: state), host: host, port: port, label: "shelfmirror.fake-abs")
-        return FakeABSServer(state: state, host: host, listener: listener)
-    }
-
-    /// Stops listening, answers the requests under way and closes the connections. A request
-    /// still unanswered after `limit` (one a latency fault holds) is cut off.
-    public func stop(limit: Duration = FakeListener.stopLimit) async {
-        await listener.stop(limit: limit)
-    }
-
-    deinit { listener.cancel() }
-}
-
-public struct FakeServerError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    static let didNotStart = FakeServerError(description: "the fake server stopped before it listened")
-}
-
-/// Hummingbird's request context, keeping the connection so that faults can close it.
-struct FakeABSContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let channel: any Channel
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        channel = source.channel
-    }
-
-    /// Closes the connection without a response; with `reset`, an RST rather than a FIN.
-    func drop(reset: Bool) async throws -> Never {
-        if reset, let provider = channel as? any SocketOptionProvider {
-            _ = try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-        }
-        try? await channel.close()
-        throw ConnectionDropped()
+        try await launch(state: state, responder: FakeABSResponder(state: state), host: host, port: port, label: "shelfmirror.fake-abs")
     }
 }
-
-/// Thrown after closing a connection on purpose, so that nothing more is written to it.
-struct ConnectionDropped: Error {}
 
 struct FakeABSResponder: HTTPResponder {
     let state: FakeABSState
 
-    func respond(to request: Request, context: FakeABSContext) async throws -> Response {
+    func respond(to request: Request, context: FakeRequestContext) async throws -> Response {
         var bytes: [UInt8]? = nil
         let body = request.body
         do {
@@ -104,7 +57,7 @@ struct FakeABSResponder: HTTPResponder {
         return response(reply, context: context)
     }
 
-    private func response(_ reply: FakeReply, context: FakeABSContext) -> Response {
+    private func response(_ reply: FakeReply, context: FakeRequestContext) -> Response {
         var headers = HTTPFields()
         for (name, value) in reply.headers {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }

@@ -23,42 +23,23 @@ import NIOCore
 ///
 /// Lists (top-level and nested) return at most 100 rows whatever their `limit`, as a Hasura
 /// role's row limit does; without order_by they come in id order.
-public final class FakeHardcoverServer: Sendable {
-    public let state: FakeHardcoverState
-    public let port: Int
-    /// e.g. http://127.0.0.1:54321
-    public let baseURL: URL
-    private let listener: FakeListener.Running
+public typealias FakeHardcoverServer = FakeServer<FakeHardcoverState>
 
+extension FakeServer where State == FakeHardcoverState {
     /// baseURL + /v1/graphql.
     public var graphqlURL: URL { baseURL.appendingPathComponent("v1").appendingPathComponent("graphql") }
 
-    private init(state: FakeHardcoverState, host: String, listener: FakeListener.Running) {
-        self.state = state
-        self.port = listener.port
-        self.baseURL = FakeListener.baseURL(host: host, port: port)
-        self.listener = listener
-    }
-
     /// Starts listening (port 0: an ephemeral port) and returns once the server accepts connections.
     public static func start(state: FakeHardcoverState, host: String = "127.0.0.1", port: Int = 0) async throws -> FakeHardcoverServer {
-        let listener = try await FakeListener.start(FakeHardcoverResponder(state: state), host: host, port: port, label: "shelfmirror.fake-hardcover")
-        return FakeHardcoverServer(state: state, host: host, listener: listener)
+        try await launch(state: state, responder: FakeHardcoverResponder(state: state), host: host, port: port,
+                         label: "shelfmirror.fake-hardcover")
     }
-
-    /// Stops listening, answers the requests under way and closes the connections. A request
-    /// still unanswered after `limit` (one a latency fault holds) is cut off.
-    public func stop(limit: Duration = FakeListener.stopLimit) async {
-        await listener.stop(limit: limit)
-    }
-
-    deinit { listener.cancel() }
 }
 
 struct FakeHardcoverResponder: HTTPResponder {
     let state: FakeHardcoverState
 
-    func respond(to request: Request, context: FakeABSContext) async throws -> Response {
+    func respond(to request: Request, context: FakeRequestContext) async throws -> Response {
         var bytes: [UInt8]? = nil
         do {
             var buffer = try await request.body.collect(upTo: HCCall.bodyLimit + 1)
