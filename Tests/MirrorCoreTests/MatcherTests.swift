@@ -28,7 +28,7 @@ struct MatcherTests {
         let best = try! #require(result.best)
         #expect(best.score > 0.999)
         #expect(best.editionId == 11)
-        #expect(best.method == "asin")
+        #expect(best.method == .asin)
         #expect(result.status == .auto)
         #expect(Set(best.penalties.map(\.kind)) == Set(PenaltyKind.allCases))
     }
@@ -41,7 +41,7 @@ struct MatcherTests {
         let best = Matcher.score(item, MatchCandidate(book: Self.wayOfKings, methods: [.isbn], matchedEditionIds: [10]))
         #expect(best.editionId == 11, "the popular audio edition, not the print one the ISBN found")
         #expect(penalty(best, .identifiers) == 0)
-        #expect(best.method == "isbn")
+        #expect(best.method == .isbn)
     }
 
     @Test func theEditionWithTheItemsNarratorsIsChosen() {

@@ -95,10 +95,16 @@ public struct MatchConfig: Sendable, Equatable {
 
 /// How a match stands. `auto`, `needs_review` and `unmatched` come from scores; the others from
 /// the user (`link`, `unlink`, `ignore`).
-public enum MatchStatus: String, Sendable, Equatable, CaseIterable, Codable {
+public enum MatchStatus: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
     case auto
     case needsReview = "needs_review"
     case confirmed, rejected, ignored, unmatched
+}
+
+/// How a match was established (`match.method`): an identifier that agreed, the title, or the
+/// user's link.
+public enum MatchMethod: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
+    case asin, isbn, title, manual
 }
 
 /// A candidate scored: 1 − Σ(w·p)/Σ(w of the penalties that applied).
@@ -119,11 +125,11 @@ public struct CandidateScore: Sendable, Equatable {
     }
 
     /// How the match was established: an identifier when one agreed, else by title.
-    public var method: String {
+    public var method: MatchMethod {
         if penalties.contains(where: { $0.kind == .identifiers && $0.value == 0 }) {
-            return methods.contains(.asin) ? "asin" : (methods.contains(.isbn) ? "isbn" : "asin")
+            return methods.contains(.asin) ? .asin : (methods.contains(.isbn) ? .isbn : .asin)
         }
-        return "title"
+        return .title
     }
 }
 

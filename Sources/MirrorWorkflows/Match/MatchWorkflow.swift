@@ -67,7 +67,7 @@ public enum MatchWorkflow {
             DispatchQueue.concurrentPerform(iterations: slices.count) { n in
                 do {
                     var scored: [Scored] = []
-                    for input in try readers[n].matchInputs(slices[n]) {
+                    for input in try CandidateGathering.inputs(slices[n], mirror: readers[n]) {
                         let fingerprint = Fingerprint.of([input.fingerprint, configKey])
                         if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
                             scored.append(Scored(result: nil, fingerprint: fingerprint, titles: [:]))

@@ -103,9 +103,9 @@ extension HardcoverSync {
                     let found = Self.candidates(for: k, in: editions)
                     record.candidates += found
                     if found.isEmpty {
-                        record.advances.append((k.itemId, k.titles.isEmpty ? .search : .title, nil))
+                        record.advances.append(.init(itemId: k.itemId, stage: k.titles.isEmpty ? .search : .title))
                     } else {
-                        record.advances.append((k.itemId, .done, found.contains { $0.method == .asin } ? "asin" : "isbn"))
+                        record.advances.append(.init(itemId: k.itemId, stage: .done, resolvedBy: found.contains { $0.method == .asin } ? .asin : .isbn))
                     }
                 }
                 try apply(record)
@@ -143,7 +143,7 @@ extension HardcoverSync {
             var size = 0
             for k in items {
                 if k.titles.isEmpty {
-                    record.advances.append((k.itemId, k.searchText == nil ? .done : .search, nil))
+                    record.advances.append(.init(itemId: k.itemId, stage: k.searchText == nil ? .done : .search))
                     continue
                 }
                 if !current.isEmpty, size + k.titles.count > options.titlesPerQuery {
@@ -180,9 +180,9 @@ extension HardcoverSync {
                     // The same title by someone else is kept as a candidate, but the item is searched
                     // for too: its own book may have another title on Hardcover.
                     if matches.contains(where: { k.authorsAgree(with: $0.authors) }) {
-                        record.advances.append((k.itemId, .done, "title"))
+                        record.advances.append(.init(itemId: k.itemId, stage: .done, resolvedBy: .title))
                     } else {
-                        record.advances.append((k.itemId, k.searchText == nil ? .done : .search, nil))
+                        record.advances.append(.init(itemId: k.itemId, stage: k.searchText == nil ? .done : .search))
                     }
                 }
                 try apply(record)
@@ -203,9 +203,9 @@ extension HardcoverSync {
                     record.candidates = hits.prefix(options.searchHits).map {
                         CandidateFound(itemId: k.itemId, bookId: $0.bookId, method: .search, rank: $0.rank)
                     }
-                    record.advances.append((k.itemId, .done, hits.isEmpty ? "none" : "search"))
+                    record.advances.append(.init(itemId: k.itemId, stage: .done, resolvedBy: hits.isEmpty ? LookupResolution.none : .search))
                 } else {
-                    record.advances.append((k.itemId, .done, "none"))
+                    record.advances.append(.init(itemId: k.itemId, stage: .done, resolvedBy: LookupResolution.none))
                 }
                 try apply(record)
                 done += 1

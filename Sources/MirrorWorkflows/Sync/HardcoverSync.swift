@@ -51,8 +51,12 @@ public struct HardcoverSyncSummary: Sendable {
     /// Items whose lookup started over this run (new, changed, stale, or --full).
     public var lookedUp: Int
     public var changed: Int
-    /// Items with a finished lookup, by how their candidates were found (isbn/asin/title/search/none).
-    public var resolvedBy: [String: Int]
+    /// Items with a finished lookup, by how their candidates were found.
+    public var resolutions: [LookupResolution: Int]
+    /// `resolutions` keyed by raw value, for callers that still index it by string.
+    public var resolvedBy: [String: Int] {
+        Dictionary(uniqueKeysWithValues: resolutions.map { ($0.key.rawValue, $0.value) })
+    }
     /// Items whose lookup is not finished (a stopped run): the next run goes on with them.
     public var pending: Int
     public var booksFetched: Int
@@ -80,7 +84,7 @@ public enum HardcoverSync {
         progress: @escaping (HardcoverProgress) -> Void = { _ in }
     ) async throws -> HardcoverSyncSummary {
         let started = Date()
-        let runId = try mirror.beginSyncRun(source: "hardcover", server: Redactor.url(client.connection.url.absoluteString),
+        let runId = try mirror.beginSyncRun(source: .hardcover, server: Redactor.url(client.connection.url.absoluteString),
                                             libraries: [], full: options.full)
         var pass = Pass(mirror: mirror, client: client, options: options, runId: runId, progress: progress)
         var counts = SyncCounts()
@@ -109,7 +113,7 @@ public enum HardcoverSync {
         let tally = try mirror.hardcoverLookupTally()
         return HardcoverSyncSummary(
             runId: runId, items: counts.listed, lookedUp: counts.new + counts.changed, changed: counts.changed,
-            resolvedBy: tally.resolvedBy, pending: tally.pending, booksFetched: pass.booksFetched, requests: used,
+            resolutions: tally.resolvedBy, pending: tally.pending, booksFetched: pass.booksFetched, requests: used,
             httpRequests: client.httpRequests, seconds: seconds, stopped: stopped, dailyRemaining: await client.limiter.dailyRemaining)
     }
 

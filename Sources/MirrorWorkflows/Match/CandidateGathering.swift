@@ -1,0 +1,55 @@
+import Foundation
+import MirrorCore
+import MirrorStore
+
+/// Gathers items' candidate books, offline, over the store's small catalog queries: the books
+/// sync found for an item, the books with an edition carrying its identifiers, and full-text hits
+/// over Hardcover titles, authors and series (`CandidateQueries` says which, and when).
+public enum CandidateGathering {
+    public static func inputs(_ items: [MatchItem], mirror: Mirror,
+                              fullTextHits: Int = CandidateQueries.defaultFullTextLimit) throws -> [MatchInput] {
+        try mirror.readCatalog { catalog in
+            var sets: [CandidateSet] = []
+            sets.reserveCapacity(items.count)
+            var wanted = Set<Int>()
+            for item in items {
+                let set = try candidates(of: item, catalog: catalog, fullTextHits: fullTextHits)
+                wanted.formUnion(set.bookIds)
+                sets.append(set)
+            }
+            let books = try catalog.books(ids: Array(wanted))
+            let byId = books.mapValues(\.book)
+            let fetchedAt = books.mapValues(\.fetchedAt)
+            return zip(items, sets).map { item, set in
+                MatchInput(item: item, candidates: set.candidates(books: byId), fetchedAt: fetchedAt)
+            }
+        }
+    }
+
+    static func candidates(of item: MatchItem, catalog: CatalogReader, fullTextHits: Int) throws -> CandidateSet {
+        var set = CandidateSet()
+        for found in try catalog.syncedCandidates(itemId: item.itemId) {
+            set.note(bookId: found.bookId, method: found.method, editionId: found.editionId, rank: found.rank)
+        }
+        for asin in item.asins {
+            for edition in try catalog.editions(asin: asin) { set.note(bookId: edition.bookId, method: .asin, editionId: edition.id) }
+        }
+        for isbn in item.isbn13s {
+            for edition in try catalog.editions(isbn13: isbn, isbn10: Identifiers.isbn10(isbn)) {
+                set.note(bookId: edition.bookId, method: .isbn, editionId: edition.id)
+            }
+        }
+        let hits = try CandidateQueries.run(CandidateQueries.fullText(for: item), limit: fullTextHits) { text, limit in
+            try catalog.hardcoverCandidates(ftsQuery: text, limit: limit)
+        }
+        for bookId in hits { set.note(bookId: bookId, method: nil) }
+        return set
+    }
+}
+
+extension Mirror {
+    /// Each item's candidates, gathered offline (`CandidateGathering`).
+    public func matchInputs(_ items: [MatchItem], fullTextHits: Int = CandidateQueries.defaultFullTextLimit) throws -> [MatchInput] {
+        try CandidateGathering.inputs(items, mirror: self, fullTextHits: fullTextHits)
+    }
+}
