@@ -11,7 +11,7 @@ struct HardcoverStoreTests {
     private func mirror(items: Int, in folder: TemporaryFolder) throws -> Mirror {
         let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
         try mirror.saveLibraries([Library(id: "lib", name: "Books", mediaType: "book", folders: ["/books"])])
-        let runId = try mirror.beginSyncRun(source: "abs", server: nil, libraries: ["Books"], full: false)
+        let runId = try mirror.beginSyncRun(source: .abs, server: nil, libraries: ["Books"], full: false)
         let ids = (1...items).map { "li_\($0)" }
         try mirror.recordListing(ids.map { ListedItem(id: $0, updatedAtMs: 0, fingerprint: "f") }, libraryId: "lib", runId: runId)
         try mirror.saveItems(ids.map { id in
@@ -45,13 +45,13 @@ struct HardcoverStoreTests {
     @Test func aBatchStoresBooksCandidatesAndProgressTogether() throws {
         let folder = try TemporaryFolder()
         let mirror = try mirror(items: 3, in: folder)
-        let runId = try mirror.beginSyncRun(source: "hardcover", server: nil, libraries: [], full: false)
+        let runId = try mirror.beginSyncRun(source: .hardcover, server: nil, libraries: [], full: false)
         try mirror.startLookups([("li_1", "k1", .identifiers), ("li_2", "k2", .title), ("li_3", "k3", .title)], runId: runId)
 
         var batch = LookupBatch()
         batch.editions = [HardcoverEdition(id: 50, bookId: 5, asin: "B002V0QK4C", readingFormat: .audiobook)]
         batch.candidates = [CandidateFound(itemId: "li_1", bookId: 5, editionId: 50, method: .asin)]
-        batch.advances = [("li_1", .done, "asin")]
+        batch.advances = [.init(itemId: "li_1", stage: .done, resolvedBy: .asin)]
         try mirror.recordLookupBatch(batch, runId: runId)
 
         var titles = LookupBatch()
@@ -59,7 +59,7 @@ struct HardcoverStoreTests {
                                       series: [HardcoverSeriesEntry(name: "Saga", position: 1.5)],
                                       editions: [HardcoverEdition(id: 60, bookId: 6, readingFormat: .audiobook, narrators: ["N"])])]
         titles.candidates = [CandidateFound(itemId: "li_2", bookId: 6, method: .title)]
-        titles.advances = [("li_2", .done, "title"), ("li_3", .search, nil)]
+        titles.advances = [.init(itemId: "li_2", stage: .done, resolvedBy: .title), .init(itemId: "li_3", stage: .search)]
         try mirror.recordLookupBatch(titles, runId: runId)
 
         let states = try mirror.hardcoverLookupStates()
@@ -70,7 +70,7 @@ struct HardcoverStoreTests {
         // Book 5 came only as an edition: it needs details; book 6 came with them.
         #expect(try mirror.hardcoverBooksToFetch(staleBefore: nil) == [5])
         let tally = try mirror.hardcoverLookupTally()
-        #expect(tally.resolvedBy == ["asin": 1, "title": 1])
+        #expect(tally.resolvedBy == [.asin: 1, .title: 1])
         #expect(tally.pending == 1)
 
         let rows = try mirror.read { db in
@@ -86,11 +86,11 @@ struct HardcoverStoreTests {
     @Test func restartingALookupDropsItsOldCandidates() throws {
         let folder = try TemporaryFolder()
         let mirror = try mirror(items: 1, in: folder)
-        let runId = try mirror.beginSyncRun(source: "hardcover", server: nil, libraries: [], full: false)
+        let runId = try mirror.beginSyncRun(source: .hardcover, server: nil, libraries: [], full: false)
         try mirror.startLookups([("li_1", "k1", .title)], runId: runId)
         var batch = LookupBatch()
         batch.candidates = [CandidateFound(itemId: "li_1", bookId: 9, method: .title)]
-        batch.advances = [("li_1", .done, "title")]
+        batch.advances = [.init(itemId: "li_1", stage: .done, resolvedBy: .title)]
         try mirror.recordLookupBatch(batch, runId: runId)
         try mirror.startLookups([("li_1", "k2", .identifiers)], runId: runId)
         #expect(try mirror.hardcoverBooksToFetch(staleBefore: nil).isEmpty)
@@ -100,7 +100,7 @@ struct HardcoverStoreTests {
     @Test func booksAreFetchedAgainOnlyWhenStaleAndMissingOnesAreNotAskedForAgain() throws {
         let folder = try TemporaryFolder()
         let mirror = try mirror(items: 1, in: folder)
-        let runId = try mirror.beginSyncRun(source: "hardcover", server: nil, libraries: [], full: false)
+        let runId = try mirror.beginSyncRun(source: .hardcover, server: nil, libraries: [], full: false)
         try mirror.startLookups([("li_1", "k", .search)], runId: runId)
         var batch = LookupBatch()
         batch.candidates = [1, 2, 3].map { CandidateFound(itemId: "li_1", bookId: $0, method: .search, rank: $0) }
@@ -132,7 +132,7 @@ struct HardcoverStoreTests {
         let run: Row? = try mirror.read { db in try Row.fetchOne(db, sql: "SELECT status, stop_reason FROM sync_runs") }
         #expect(run?["status"] == "finished")
         #expect(run?["stop_reason"] == nil as String?)
-        let id = try mirror.beginSyncRun(source: "hardcover", server: nil, libraries: [], full: false)
+        let id = try mirror.beginSyncRun(source: .hardcover, server: nil, libraries: [], full: false)
         try mirror.finishSyncRun(id: id, counts: SyncCounts(), requests: 3, duration: 1, error: nil, stopReason: "budget")
         let stopped: String? = try mirror.read { db in try String.fetchOne(db, sql: "SELECT status FROM sync_runs WHERE id = ?", arguments: [id]) }
         #expect(stopped == "stopped")

@@ -11,7 +11,7 @@ public struct MirrorStatus: Sendable, Equatable {
     public struct LastScan: Sendable, Equatable {
         public var startedAt: String
         public var finishedAt: String?
-        public var status: String
+        public var status: RunStatus
         public var roots: String
         public var seen: Int
         public var errors: Int
@@ -35,17 +35,24 @@ public struct MirrorStatus: Sendable, Equatable {
 
     /// Matches and proposals: what waits for the user, and the last push.
     public struct DecisionsSection: Sendable, Equatable {
-        public var matches: [String: Int] = [:]
-        public var changes: [String: Int] = [:]
+        public var matchCounts: [MatchStatus: Int] = [:]
+        public var changeCounts: [ChangeStatus: Int] = [:]
         public var lastPush: String?
+
+        /// `matchCounts` keyed by raw value, for callers that still index it by string.
+        public var matches: [String: Int] { Dictionary(uniqueKeysWithValues: matchCounts.map { ($0.key.rawValue, $0.value) }) }
+        /// `changeCounts` keyed by raw value, for callers that still index it by string.
+        public var changes: [String: Int] { Dictionary(uniqueKeysWithValues: changeCounts.map { ($0.key.rawValue, $0.value) }) }
     }
 
     /// The Hardcover side: books mirrored, and where the items' lookups stand.
     public struct HardcoverSection: Sendable, Equatable {
         public var books = 0
         public var editions = 0
-        /// Items with a finished lookup, by how it resolved (asin/isbn/title/search/none).
-        public var resolvedBy: [String: Int] = [:]
+        /// Items with a finished lookup, by how it resolved.
+        public var resolutions: [LookupResolution: Int] = [:]
+        /// `resolutions` keyed by raw value, for callers that still index it by string.
+        public var resolvedBy: [String: Int] { Dictionary(uniqueKeysWithValues: resolutions.map { ($0.key.rawValue, $0.value) }) }
         /// Items whose lookup has not finished (a stopped run, or never looked up).
         public var pending = 0
         public var lastSync: LastSync?
@@ -54,7 +61,7 @@ public struct MirrorStatus: Sendable, Equatable {
     public struct LastSync: Sendable, Equatable {
         public var startedAt: String
         public var finishedAt: String?
-        public var status: String
+        public var status: RunStatus
         public var listed: Int
         public var fetched: Int
         public var requests: Int
@@ -76,11 +83,11 @@ extension Mirror {
         let present = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE NOT removed") ?? 0
         var finished = 0
         for row in try Row.fetchAll(db, sql: """
-            SELECT coalesce(l.resolved_by, 'none'), count(*) FROM hc_lookup l JOIN abs_item i ON i.id = l.item_id
+            SELECT coalesce(l.resolved_by, 'none') AS resolved_by, count(*) AS n FROM hc_lookup l JOIN abs_item i ON i.id = l.item_id
             WHERE i.removed_at IS NULL AND l.stage = 'done' GROUP BY 1
             """) {
-            section.resolvedBy[row[0]] = row[1]
-            finished += row[1] as Int
+            section.resolutions[row["resolved_by"]] = row["n"]
+            finished += row["n"] as Int
         }
         section.pending = max(0, present - finished)
         section.lastSync = try Row.fetchOne(db, sql: """
@@ -131,8 +138,12 @@ extension Mirror {
             status.libraries = libraries
             status.lastSync = lastSync
             status.hardcover = try hardcoverSection(db)
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM matches GROUP BY 1") { status.decisions.matches[row[0]] = row[1] }
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM changes GROUP BY 1") { status.decisions.changes[row[0]] = row[1] }
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM matches GROUP BY 1") {
+                status.decisions.matchCounts[row["status"]] = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM changes GROUP BY 1") {
+                status.decisions.changeCounts[row["status"]] = row["n"]
+            }
             status.decisions.lastPush = try Row.fetchOne(db, sql: """
                 SELECT id, kind, coalesce(finished_at, started_at) AS at, status, pushed, conflicts, failed FROM push_runs ORDER BY id DESC LIMIT 1
                 """).map { "run \($0["id"] as Int64) \($0["kind"] as String) \($0["at"] as String) (\($0["status"] as String); \($0["pushed"] as Int) fields, \($0["conflicts"] as Int) conflicts, \($0["failed"] as Int) failed)" }

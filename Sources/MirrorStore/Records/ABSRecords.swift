@@ -23,13 +23,124 @@ public struct SyncCounts: Sendable, Equatable {
     public init() {}
 }
 
+extension SyncSource: DatabaseValueConvertible {}
+
+/// A row of `sync_run`: one sync of a server, its counts and how it ended.
+struct SyncRunRecord: FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "sync_run"
+
+    enum Columns: String, ColumnExpression {
+        case id, source, startedAt = "started_at", finishedAt = "finished_at", status, server, libraries, full
+        case itemsListed = "items_listed", itemsNew = "items_new", itemsChanged = "items_changed", itemsFetched = "items_fetched"
+        case itemsRemoved = "items_removed", requests, durationSeconds = "duration_seconds", error, stopReason = "stop_reason"
+    }
+
+    var id: Int64?
+    var source: SyncSource
+    var startedAt: String
+    var finishedAt: String?
+    var status: RunStatus
+    /// Without credentials (`Redactor.url`).
+    var server: String?
+    /// JSON array of library names.
+    var libraries: String
+    var full: Bool
+    var counts = SyncCounts()
+    var requests = 0
+    var durationSeconds: Double?
+    var error: String?
+    var stopReason: String?
+
+    init(source: SyncSource, startedAt: String, server: String?, libraries: [String], full: Bool) {
+        self.source = source
+        self.startedAt = startedAt
+        status = .running
+        self.server = server
+        self.libraries = JSONText.array(libraries)
+        self.full = full
+    }
+
+    init(row: Row) throws {
+        id = row[Columns.id]
+        source = row[Columns.source]
+        startedAt = row[Columns.startedAt]
+        finishedAt = row[Columns.finishedAt]
+        status = row[Columns.status]
+        server = row[Columns.server]
+        libraries = row[Columns.libraries]
+        full = row[Columns.full]
+        counts.listed = row[Columns.itemsListed]
+        counts.new = row[Columns.itemsNew]
+        counts.changed = row[Columns.itemsChanged]
+        counts.fetched = row[Columns.itemsFetched]
+        counts.removed = row[Columns.itemsRemoved]
+        requests = row[Columns.requests]
+        durationSeconds = row[Columns.durationSeconds]
+        error = row[Columns.error]
+        stopReason = row[Columns.stopReason]
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = id
+        container[Columns.source] = source
+        container[Columns.startedAt] = startedAt
+        container[Columns.finishedAt] = finishedAt
+        container[Columns.status] = status
+        container[Columns.server] = server
+        container[Columns.libraries] = libraries
+        container[Columns.full] = full
+        container[Columns.itemsListed] = counts.listed
+        container[Columns.itemsNew] = counts.new
+        container[Columns.itemsChanged] = counts.changed
+        container[Columns.itemsFetched] = counts.fetched
+        container[Columns.itemsRemoved] = counts.removed
+        container[Columns.requests] = requests
+        container[Columns.durationSeconds] = durationSeconds
+        container[Columns.error] = error
+        container[Columns.stopReason] = stopReason
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `abs_library`.
+struct LibraryRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "abs_library"
+
+    enum Columns: String, ColumnExpression {
+        case id, name, mediaType = "media_type", folders, seenAt = "seen_at"
+    }
+
+    var library: Library
+    var seenAt: String
+
+    init(_ library: Library, seenAt: String) {
+        self.library = library
+        self.seenAt = seenAt
+    }
+
+    init(row: Row) throws {
+        library = Library(id: row[Columns.id], name: row[Columns.name], mediaType: row[Columns.mediaType],
+                          folders: Mirror.stringArray(row[Columns.folders]))
+        seenAt = row[Columns.seenAt]
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = library.id
+        container[Columns.name] = library.name
+        container[Columns.mediaType] = library.mediaType
+        container[Columns.folders] = JSONText.array(library.folders)
+        container[Columns.seenAt] = seenAt
+    }
+}
+
 extension Mirror {
     /// Starts a run. The server's URL is stored without credentials (`Redactor.url`).
-    public func beginSyncRun(source: String, server: String?, libraries: [String], full: Bool) throws -> Int64 {
+    public func beginSyncRun(source: SyncSource, server: String?, libraries: [String], full: Bool) throws -> Int64 {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO sync_run (source, started_at, status, server, libraries, full) VALUES (?, ?, 'running', ?, ?, ?)
-                """, arguments: [source, ISO8601.now(), server.map(Redactor.url), JSONText.array(libraries), full])
+            var run = SyncRunRecord(source: source, startedAt: ISO8601.now(), server: server.map(Redactor.url), libraries: libraries,
+                                    full: full)
+            try run.insert(db)
             return db.lastInsertedRowID
         }
     }
@@ -40,26 +151,22 @@ extension Mirror {
     public func finishSyncRun(id: Int64, counts: SyncCounts, requests: Int, duration: Double, error: String?,
                               stopReason: String? = nil) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE sync_run SET finished_at = ?, status = ?, items_listed = ?, items_new = ?, items_changed = ?,
-                    items_fetched = ?, items_removed = ?, requests = ?, duration_seconds = ?, error = ?, stop_reason = ?
-                WHERE id = ?
-                """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", counts.listed, counts.new,
-                                 counts.changed, counts.fetched, counts.removed, requests, duration, error.map(Redactor.urls(in:)),
-                                 stopReason, id])
+            guard var run = try SyncRunRecord.fetchOne(db, key: id) else { return }
+            run.finishedAt = ISO8601.now()
+            run.status = error == nil ? .finished : .failed
+            run.counts = counts
+            run.requests = requests
+            run.durationSeconds = duration
+            run.error = error.map(Redactor.urls(in:))
+            run.stopReason = stopReason
+            try run.update(db)
         }
     }
 
     public func saveLibraries(_ libraries: [Library]) throws {
         let now = ISO8601.now()
         try write { db in
-            for library in libraries {
-                try db.execute(sql: """
-                    INSERT INTO abs_library (id, name, media_type, folders, seen_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
-                        folders = excluded.folders, seen_at = excluded.seen_at
-                    """, arguments: [library.id, library.name, library.mediaType, JSONText.array(library.folders), now])
-            }
+            for library in libraries { try LibraryRecord(library, seenAt: now).upsert(db) }
         }
     }
 
@@ -68,10 +175,11 @@ extension Mirror {
         try read { db in
             var known: [String: KnownItem] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, listed_fingerprint, fetched_fingerprint, removed_at IS NOT NULL FROM abs_item WHERE library_id = ?
+                SELECT id, listed_fingerprint, fetched_fingerprint, removed_at IS NOT NULL AS removed FROM abs_item WHERE library_id = ?
                 """, arguments: [libraryId])
             while let row = try rows.next() {
-                known[row[0]] = KnownItem(listedFingerprint: row[1], fetchedFingerprint: row[2], removed: row[3])
+                known[row["id"]] = KnownItem(listedFingerprint: row["listed_fingerprint"], fetchedFingerprint: row["fetched_fingerprint"],
+                                             removed: row["removed"])
             }
             return known
         }
@@ -167,7 +275,7 @@ extension Mirror {
             try Row.fetchAll(db, sql: """
                 SELECT f.item_id, f.path FROM abs_audio_file f JOIN abs_item i ON i.id = f.item_id
                 WHERE i.removed_at IS NULL ORDER BY f.item_id, f.position
-                """).map { ($0[0], $0[1]) }
+                """).map { ($0["item_id"], $0["path"]) }
         }
     }
 

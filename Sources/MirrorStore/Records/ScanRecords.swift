@@ -29,13 +29,77 @@ public struct ScanCounts: Sendable, Equatable {
     public init() {}
 }
 
+/// A row of `scan_run`: one scan, its counts and how it ended.
+struct ScanRunRecord: FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "scan_run"
+
+    enum Columns: String, ColumnExpression {
+        case id, startedAt = "started_at", finishedAt = "finished_at", status, roots, full
+        case filesSeen = "files_seen", filesNew = "files_new", filesChanged = "files_changed", filesUnchanged = "files_unchanged"
+        case filesErrors = "files_errors", filesRemoved = "files_removed", durationSeconds = "duration_seconds", error
+    }
+
+    var id: Int64?
+    var startedAt: String
+    var finishedAt: String?
+    var status: RunStatus
+    /// JSON array of the roots scanned.
+    var roots: String
+    var full: Bool
+    var counts = ScanCounts()
+    var durationSeconds: Double?
+    var error: String?
+
+    init(startedAt: String, roots: [String], full: Bool) {
+        self.startedAt = startedAt
+        status = .running
+        self.roots = JSONText.array(roots)
+        self.full = full
+    }
+
+    init(row: Row) throws {
+        id = row[Columns.id]
+        startedAt = row[Columns.startedAt]
+        finishedAt = row[Columns.finishedAt]
+        status = row[Columns.status]
+        roots = row[Columns.roots]
+        full = row[Columns.full]
+        counts.seen = row[Columns.filesSeen]
+        counts.new = row[Columns.filesNew]
+        counts.changed = row[Columns.filesChanged]
+        counts.unchanged = row[Columns.filesUnchanged]
+        counts.errors = row[Columns.filesErrors]
+        counts.removed = row[Columns.filesRemoved]
+        durationSeconds = row[Columns.durationSeconds]
+        error = row[Columns.error]
+    }
+
+    func encode(to container: inout PersistenceContainer) throws {
+        container[Columns.id] = id
+        container[Columns.startedAt] = startedAt
+        container[Columns.finishedAt] = finishedAt
+        container[Columns.status] = status
+        container[Columns.roots] = roots
+        container[Columns.full] = full
+        container[Columns.filesSeen] = counts.seen
+        container[Columns.filesNew] = counts.new
+        container[Columns.filesChanged] = counts.changed
+        container[Columns.filesUnchanged] = counts.unchanged
+        container[Columns.filesErrors] = counts.errors
+        container[Columns.filesRemoved] = counts.removed
+        container[Columns.durationSeconds] = durationSeconds
+        container[Columns.error] = error
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 extension Mirror {
     /// Starts a `scan_run` row; returns its id.
     public func beginScanRun(roots: [String], full: Bool) throws -> Int64 {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO scan_run (started_at, status, roots, full) VALUES (?, 'running', ?, ?)",
-                arguments: [ISO8601.now(), JSONText.array(roots), full])
+            var run = ScanRunRecord(startedAt: ISO8601.now(), roots: roots, full: full)
+            try run.insert(db)
             return db.lastInsertedRowID
         }
     }
@@ -45,21 +109,24 @@ extension Mirror {
     /// or crashed). Their `finished_at` stays null: when they stopped is not known.
     public func failStoppedScanRuns(error: String) throws -> [Int64] {
         try write { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM scan_run WHERE status = 'running' ORDER BY id")
+            typealias Columns = ScanRunRecord.Columns
+            let running = ScanRunRecord.filter(Columns.status == RunStatus.running)
+            let ids = try running.select(Columns.id, as: Int64.self).order(Columns.id).fetchAll(db)
             guard !ids.isEmpty else { return [] }
-            try db.execute(sql: "UPDATE scan_run SET status = 'failed', error = ? WHERE status = 'running'", arguments: [error])
+            try running.updateAll(db, Columns.status.set(to: RunStatus.failed), Columns.error.set(to: error))
             return ids
         }
     }
 
     public func finishScanRun(id: Int64, counts: ScanCounts, duration: Double, error: String?) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE scan_run SET finished_at = ?, status = ?, files_seen = ?, files_new = ?, files_changed = ?,
-                    files_unchanged = ?, files_errors = ?, files_removed = ?, duration_seconds = ?, error = ?
-                WHERE id = ?
-                """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", counts.seen, counts.new,
-                                 counts.changed, counts.unchanged, counts.errors, counts.removed, duration, error, id])
+            guard var run = try ScanRunRecord.fetchOne(db, key: id) else { return }
+            run.finishedAt = ISO8601.now()
+            run.status = error == nil ? .finished : .failed
+            run.counts = counts
+            run.durationSeconds = duration
+            run.error = error
+            try run.update(db)
         }
     }
 
@@ -68,14 +135,15 @@ extension Mirror {
         try read { db in
             var known: [String: KnownFile] = [:]
             let statement = try db.makeStatement(sql: """
-                SELECT path, size_bytes, mtime_ns, removed_at IS NOT NULL, error IS NOT NULL FROM tag_file
+                SELECT path, size_bytes, mtime_ns, removed_at IS NOT NULL AS removed, error IS NOT NULL AS failed FROM tag_file
                 WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')
                 """)
             for root in roots {
                 let base = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
                 let rows = try Row.fetchCursor(statement, arguments: [base])
                 while let row = try rows.next() {
-                    known[row[0]] = KnownFile(sizeBytes: row[1], mtimeNs: row[2], removed: row[3], failed: row[4])
+                    known[row["path"]] = KnownFile(sizeBytes: row["size_bytes"], mtimeNs: row["mtime_ns"], removed: row["removed"],
+                                                   failed: row["failed"])
                 }
             }
             return known

@@ -91,7 +91,7 @@ public enum Evaluation {
 
         let mirror = try keep.map { try Mirror.openForWriting(path: $0) } ?? Mirror.inMemory()
         try mirror.saveLibraries([Library(id: "eval", name: "Evaluation", mediaType: "book", folders: ["/eval"])])
-        let runId = try mirror.beginSyncRun(source: "abs", server: nil, libraries: ["Evaluation"], full: true)
+        let runId = try mirror.beginSyncRun(source: .abs, server: nil, libraries: ["Evaluation"], full: true)
         try mirror.recordListing(items.map { ListedItem(id: $0.id, updatedAtMs: 0, fingerprint: "eval") }, libraryId: "eval", runId: runId)
         try mirror.saveItems(items.map(libraryItem), fingerprints: Dictionary(uniqueKeysWithValues: items.map { ($0.id, "eval") }))
         try mirror.saveHardcoverBooks(catalog.books.map(book))

@@ -60,7 +60,7 @@ public enum ABSSync {
         let all = try await client.libraries()
         let (selected, skipped) = try select(all, options.library)
         try mirror.saveLibraries(all)
-        let runId = try mirror.beginSyncRun(source: "abs", server: Redactor.url(client.connection.baseURL.absoluteString),
+        let runId = try mirror.beginSyncRun(source: .abs, server: Redactor.url(client.connection.baseURL.absoluteString),
                                             libraries: selected.map(\.name), full: options.full)
         var counts = SyncCounts()
         do {
