@@ -38,33 +38,33 @@ struct TransportFailureTests {
 extension TransportFailureTests {
     @Test func aFailedTLSHandshakeIsNamed() async throws {
         let state = MirrorFakes.FakeABSState.generated(items: 1)
-        let server = try await MirrorFakes.FakeABSServer.start(state: state)
-        defer { Task { await server.stop() } }
-        var policy = RetryPolicy()
-        policy.sleep = { _ in }
-        policy.attempts = 1
-        policy.timeout = TestLimits.request
-        // The mirror's client gives a connection 10 s, handshake included; with every test running
-        // at once on two cores the fake server can take that long to answer, which is a timeout,
-        // not the failure under test. This client waits as long as it takes.
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout = .init(connect: .seconds(120))
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        // https:// to a server that speaks plain HTTP: the handshake fails.
-        let client = ABSClient(connection: try ABSConnection(url: "https://127.0.0.1:\(server.port)", token: "t"),
-                               httpClient: http, policy: policy)
-        do {
-            _ = try await client.status()
-            Issue.record("connected")
-        } catch let error as RemoteError {
-            if case .tlsFailure = error.code {
-                #expect(error.summary.contains("TLS (https) handshake"))
-                #expect(error.hint?.contains("http://") == true)
-            } else {
-                Issue.record("\(error.code)")
+        try await withFakeABS(state) { server in
+            var policy = RetryPolicy()
+            policy.sleep = { _ in }
+            policy.attempts = 1
+            policy.timeout = TestLimits.request
+            // The mirror's client gives a connection 10 s, handshake included; with every test running
+            // at once on two cores the fake server can take that long to answer, which is a timeout,
+            // not the failure under test. This client waits as long as it takes.
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.timeout = .init(connect: .seconds(120))
+            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            // https:// to a server that speaks plain HTTP: the handshake fails.
+            let client = ABSClient(connection: try ABSConnection(url: "https://127.0.0.1:\(server.port)", token: "t"),
+                                   httpClient: http, policy: policy)
+            do {
+                _ = try await client.status()
+                Issue.record("connected")
+            } catch let error as RemoteError {
+                if case .tlsFailure = error.code {
+                    #expect(error.summary.contains("TLS (https) handshake"))
+                    #expect(error.hint?.contains("http://") == true)
+                } else {
+                    Issue.record("\(error.code)")
+                }
             }
+            try await http.shutdown()
         }
-        try await http.shutdown()
     }
 }

@@ -77,17 +77,17 @@ struct DemoFilesTests {
         let folder = try TemporaryFolder()
         let library = DemoLibrary(folder: folder.file("library"))
         try library.writeFiles()
-        let server = try await FakeABSServer.start(state: library.makeState())
-        defer { Task { await server.stop() } }
-        let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
-        let client = ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: FakeABSState.adminToken),
-                               httpClient: .mirror)
-        _ = try await ABSSync.run(mirror: mirror, client: client)
-        let summary = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: [])
-        #expect(summary.unreachable == 0)
-        #expect(summary.files == library.files.count)
-        #expect(summary.scan?.counts.new == library.files.count)
-        #expect(summary.scan?.counts.errors == 0)
+        try await withFakeABS(library.makeState()) { server in
+            let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
+            let client = ABSClient(connection: try ABSConnection(url: server.baseURL.absoluteString, token: FakeABSState.adminToken),
+                                   httpClient: .mirror)
+            _ = try await ABSSync.run(mirror: mirror, client: client)
+            let summary = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: [])
+            #expect(summary.unreachable == 0)
+            #expect(summary.files == library.files.count)
+            #expect(summary.scan?.counts.new == library.files.count)
+            #expect(summary.scan?.counts.errors == 0)
+        }
     }
 
     /// TagLib's PropertyMap name of a frame.

@@ -41,24 +41,29 @@ struct HardcoverSyncTests {
         let mirror: Mirror
         let clock: SharedClock
 
-        static func make(items: Int = 150, seed: UInt64 = 11, limits: FakeHardcoverLimits = .unlimited) async throws -> Setup {
+        /// Runs `body` with a mirror synced from a fake AudiobookShelf of `items`, and a fake
+        /// Hardcover whose catalog is derived from it; both servers are stopped after.
+        static func with<T>(items: Int = 150, seed: UInt64 = 11, limits: FakeHardcoverLimits = .unlimited,
+                            _ body: (Setup) async throws -> T) async throws -> T {
             let abs = FakeABSState.generated(items: items, seed: seed)
-            let absServer = try await FakeABSServer.start(state: abs)
-            let books = Set(await abs.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
-            let derived = FakeHardcoverCatalog.derived(from: await abs.allItems().filter { books.contains($0.libraryId) },
-                                                       extraBooks: 40, seed: seed)
-            let fakeClock = FakeHardcoverClock.manual()
-            let hardcover = FakeHardcoverState(catalog: derived.catalog, limits: limits, clock: fakeClock)
-            let server = try await FakeHardcoverServer.start(state: hardcover)
-            let folder = try TemporaryFolder()
-            let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
-            var policy = RetryPolicy()
-            policy.sleep = { _ in }
-            let client = ABSClient(connection: try ABSConnection(url: absServer.baseURL.absoluteString, token: FakeABSState.adminToken),
-                                   httpClient: .mirror, policy: policy)
-            _ = try await ABSSync.run(mirror: mirror, client: client)
-            return Setup(abs: abs, absServer: absServer, hardcover: hardcover, server: server, derived: derived,
-                         folder: folder, mirror: mirror, clock: SharedClock(fake: fakeClock))
+            return try await withFakeABS(abs) { absServer in
+                let books = Set(await abs.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
+                let derived = FakeHardcoverCatalog.derived(from: await abs.allItems().filter { books.contains($0.libraryId) },
+                                                           extraBooks: 40, seed: seed)
+                let fakeClock = FakeHardcoverClock.manual()
+                let hardcover = FakeHardcoverState(catalog: derived.catalog, limits: limits, clock: fakeClock)
+                return try await withFakeHardcover(hardcover) { server in
+                    let folder = try TemporaryFolder()
+                    let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
+                    var policy = RetryPolicy()
+                    policy.sleep = { _ in }
+                    let client = ABSClient(connection: try ABSConnection(url: absServer.baseURL.absoluteString, token: FakeABSState.adminToken),
+                                           httpClient: .mirror, policy: policy)
+                    _ = try await ABSSync.run(mirror: mirror, client: client)
+                    return try await body(Setup(abs: abs, absServer: absServer, hardcover: hardcover, server: server, derived: derived,
+                                                folder: folder, mirror: mirror, clock: SharedClock(fake: fakeClock)))
+                }
+            }
         }
 
         func client(token: String = FakeHardcoverState.validToken, url: String? = nil, maxRequests: Int? = nil,
@@ -88,171 +93,166 @@ struct HardcoverSyncTests {
             for row in try rows("SELECT item_id, book_id FROM hardcover_candidates") { out[row[0], default: []].insert(row[1]) }
             return out
         }
-
-        func stop() async {
-            await server.stop()
-            await absServer.stop()
-        }
     }
 
     @Test func everyPassFindsTheItemsItIsForAndTheFakeNeverRefusesAQuery() async throws {
-        let setup = try await Setup.make()
-        defer { Task { await setup.stop() } }
-        let summary = try await setup.sync()
-        #expect(summary.stopped == nil)
-        #expect(summary.pending == 0)
+        try await Setup.with { setup in
+            let summary = try await setup.sync()
+            #expect(summary.stopped == nil)
+            #expect(summary.pending == 0)
 
-        let candidates = try setup.candidates()
-        let resolved = Dictionary(uniqueKeysWithValues: try setup.rows("SELECT item_id, resolved_by FROM hardcover_lookups").map {
-            ($0[0] as String, $0[1] as String)
-        })
-        var missed: [String] = []
-        var byKind: [FakeHardcoverMix.Kind: Int] = [:]
-        for (itemId, truth) in setup.derived.truth {
-            byKind[truth.findableBy, default: 0] += 1
-            if candidates[itemId]?.contains(truth.bookId) != true { missed.append(itemId) }
-            let expected: Set<String> = switch truth.findableBy {
-            case .identifier: ["asin", "isbn"]
-            case .title: ["title"]
-            case .search: ["search"]
+            let candidates = try setup.candidates()
+            let resolved = Dictionary(uniqueKeysWithValues: try setup.rows("SELECT item_id, resolved_by FROM hardcover_lookups").map {
+                ($0[0] as String, $0[1] as String)
+            })
+            var missed: [String] = []
+            var byKind: [FakeHardcoverMix.Kind: Int] = [:]
+            for (itemId, truth) in setup.derived.truth {
+                byKind[truth.findableBy, default: 0] += 1
+                if candidates[itemId]?.contains(truth.bookId) != true { missed.append(itemId) }
+                let expected: Set<String> = switch truth.findableBy {
+                case .identifier: ["asin", "isbn"]
+                case .title: ["title"]
+                case .search: ["search"]
+                }
+                #expect(expected.contains(resolved[itemId] ?? "?"), "\(itemId) is findable by \(truth.findableBy), resolved by \(resolved[itemId] ?? "nothing")")
             }
-            #expect(expected.contains(resolved[itemId] ?? "?"), "\(itemId) is findable by \(truth.findableBy), resolved by \(resolved[itemId] ?? "nothing")")
+            #expect(missed.isEmpty, "the right book is a candidate of every item")
+            #expect(byKind.count == 3, "the library has items of every kind: \(byKind)")
+
+            // Every candidate book came with its details; identifier matches keep their edition.
+            #expect(try setup.rows("""
+                SELECT c.book_id FROM hardcover_candidates c LEFT JOIN hardcover_books b ON b.id = c.book_id WHERE b.id IS NULL
+                """).isEmpty)
+            #expect(try setup.rows("""
+                SELECT c.item_id FROM hardcover_candidates c LEFT JOIN hardcover_editions e ON e.id = c.edition_id
+                WHERE c.method IN ('asin', 'isbn') AND (c.edition_id IS NULL OR e.id IS NULL)
+                """).isEmpty)
+
+            // Shallow, cheap, and never refused.
+            let log = await setup.hardcover.requests()
+            #expect(log.allSatisfy { $0.status == 200 && $0.rejectedReason == nil }, "\(log.filter { $0.status != 200 || $0.rejectedReason != nil })")
+            #expect(log.allSatisfy { $0.method == "POST" && $0.topLevelFields.count == 1 })
+            #expect(log.map(\.cost).reduce(0, +) == summary.requests)
+            let searches = log.filter { $0.topLevelFields == ["search"] }.count
+            #expect(searches == byKind[.search, default: 0] + (resolved.values.filter { $0 == "none" }.count),
+                    "one search per item the cheaper passes could not resolve")
+            #expect(summary.requests - searches <= 12, "identifiers, titles and details go in batches (\(summary.requests - searches) requests)")
         }
-        #expect(missed.isEmpty, "the right book is a candidate of every item")
-        #expect(byKind.count == 3, "the library has items of every kind: \(byKind)")
-
-        // Every candidate book came with its details; identifier matches keep their edition.
-        #expect(try setup.rows("""
-            SELECT c.book_id FROM hardcover_candidates c LEFT JOIN hardcover_books b ON b.id = c.book_id WHERE b.id IS NULL
-            """).isEmpty)
-        #expect(try setup.rows("""
-            SELECT c.item_id FROM hardcover_candidates c LEFT JOIN hardcover_editions e ON e.id = c.edition_id
-            WHERE c.method IN ('asin', 'isbn') AND (c.edition_id IS NULL OR e.id IS NULL)
-            """).isEmpty)
-
-        // Shallow, cheap, and never refused.
-        let log = await setup.hardcover.requests()
-        #expect(log.allSatisfy { $0.status == 200 && $0.rejectedReason == nil }, "\(log.filter { $0.status != 200 || $0.rejectedReason != nil })")
-        #expect(log.allSatisfy { $0.method == "POST" && $0.topLevelFields.count == 1 })
-        #expect(log.map(\.cost).reduce(0, +) == summary.requests)
-        let searches = log.filter { $0.topLevelFields == ["search"] }.count
-        #expect(searches == byKind[.search, default: 0] + (resolved.values.filter { $0 == "none" }.count),
-                "one search per item the cheaper passes could not resolve")
-        #expect(summary.requests - searches <= 12, "identifiers, titles and details go in batches (\(summary.requests - searches) requests)")
     }
 
     @Test func aReSyncSpendsNothingAndAChangedItemIsLookedUpAgain() async throws {
-        let setup = try await Setup.make(items: 80)
-        defer { Task { await setup.stop() } }
-        _ = try await setup.sync()
-        let again = try await setup.sync()
-        #expect(again.requests == 0)
-        #expect(again.lookedUp == 0)
+        try await Setup.with(items: 80) { setup in
+            _ = try await setup.sync()
+            let again = try await setup.sync()
+            #expect(again.requests == 0)
+            #expect(again.lookedUp == 0)
 
-        // Retitle one item in AudiobookShelf: only it is looked up again.
-        let target = try #require(setup.derived.truth.first { $0.value.findableBy == .title }?.key)
-        await setup.abs.update(itemId: target) { $0.title = "A Completely Different Title" }
-        try await setup.resyncABS()
-        await setup.hardcover.resetLog()
-        let third = try await setup.sync()
-        #expect(third.lookedUp == 1)
-        #expect(third.changed == 1)
-        #expect(third.requests >= 1 && third.requests <= 4, "\(third.requests)")
-        let queries = await setup.hardcover.requests().flatMap(\.topLevelFields)
-        #expect(queries.contains("search"))
+            // Retitle one item in AudiobookShelf: only it is looked up again.
+            let target = try #require(setup.derived.truth.first { $0.value.findableBy == .title }?.key)
+            await setup.abs.update(itemId: target) { $0.title = "A Completely Different Title" }
+            try await setup.resyncABS()
+            await setup.hardcover.resetLog()
+            let third = try await setup.sync()
+            #expect(third.lookedUp == 1)
+            #expect(third.changed == 1)
+            #expect(third.requests >= 1 && third.requests <= 4, "\(third.requests)")
+            let queries = await setup.hardcover.requests().flatMap(\.topLevelFields)
+            #expect(queries.contains("search"))
+        }
     }
 
     @Test func aRunStoppedByItsBudgetResumesWhereItStopped() async throws {
-        let setup = try await Setup.make(items: 120)
-        defer { Task { await setup.stop() } }
-        let first = try await setup.sync(try setup.client(maxRequests: 6))
-        #expect(first.stopped == .runLimit(6))
-        #expect(first.requests == 6)
-        #expect(first.pending > 0)
-        let run = try #require(try setup.rows("SELECT status, stop_reason FROM sync_runs WHERE source = 'hardcover'").first)
-        #expect(run["status"] == "stopped")
-        #expect((run["stop_reason"] as String?)?.contains("--max-hardcover-requests") == true)
+        try await Setup.with(items: 120) { setup in
+            let first = try await setup.sync(try setup.client(maxRequests: 6))
+            #expect(first.stopped == .runLimit(6))
+            #expect(first.requests == 6)
+            #expect(first.pending > 0)
+            let run = try #require(try setup.rows("SELECT status, stop_reason FROM sync_runs WHERE source = 'hardcover'").first)
+            #expect(run["status"] == "stopped")
+            #expect((run["stop_reason"] as String?)?.contains("--max-hardcover-requests") == true)
 
-        let second = try await setup.sync()
-        #expect(second.stopped == nil)
-        #expect(second.pending == 0)
-        #expect(second.lookedUp == 0, "nothing starts over")
+            let second = try await setup.sync()
+            #expect(second.stopped == nil)
+            #expect(second.pending == 0)
+            #expect(second.lookedUp == 0, "nothing starts over")
 
-        // Together, exactly what one uninterrupted run spends on a fresh mirror.
-        let fresh = try await Setup.make(items: 120)
-        defer { Task { await fresh.stop() } }
-        let whole = try await fresh.sync()
-        #expect(first.requests + second.requests <= whole.requests + 2, "\(first.requests) + \(second.requests) vs \(whole.requests)")
-        #expect(try setup.candidates() == fresh.candidates())
+            // Together, exactly what one uninterrupted run spends on a fresh mirror.
+            try await Setup.with(items: 120) { fresh in
+                let whole = try await fresh.sync()
+                #expect(first.requests + second.requests <= whole.requests + 2, "\(first.requests) + \(second.requests) vs \(whole.requests)")
+                #expect(try setup.candidates() == fresh.candidates())
+            }
+        }
     }
 
     @Test func theDailyReserveStopsTheRunCleanly() async throws {
-        let setup = try await Setup.make(items: 60, limits: FakeHardcoverLimits(perMinute: 6000, burst: 100, daily: 12))
-        defer { Task { await setup.stop() } }
-        let summary = try await setup.sync(try setup.client(dailyReserve: 5))
-        guard case .dailyReserve(let remaining, let reserve, let resetIn)? = summary.stopped else {
-            Issue.record("expected a daily-reserve stop, got \(String(describing: summary.stopped))")
-            return
+        try await Setup.with(items: 60, limits: FakeHardcoverLimits(perMinute: 6000, burst: 100, daily: 12)) { setup in
+            let summary = try await setup.sync(try setup.client(dailyReserve: 5))
+            guard case .dailyReserve(let remaining, let reserve, let resetIn)? = summary.stopped else {
+                Issue.record("expected a daily-reserve stop, got \(String(describing: summary.stopped))")
+                return
+            }
+            #expect(reserve == 5)
+            #expect(remaining <= 6)
+            #expect(resetIn != nil)
+            #expect(summary.requests <= 12 - 5 + 1)
+            #expect(await setup.hardcover.requests().allSatisfy { $0.status != 429 }, "stopped before Hardcover had to refuse")
         }
-        #expect(reserve == 5)
-        #expect(remaining <= 6)
-        #expect(resetIn != nil)
-        #expect(summary.requests <= 12 - 5 + 1)
-        #expect(await setup.hardcover.requests().allSatisfy { $0.status != 429 }, "stopped before Hardcover had to refuse")
     }
 
     @Test func pacedToTheFreePlanTheFakeNeverAnswers429() async throws {
-        let setup = try await Setup.make(items: 150, limits: .free)
-        defer { Task { await setup.stop() } }
-        let summary = try await setup.sync(try setup.client(paced: true))
-        #expect(summary.stopped == nil)
-        let log = await setup.hardcover.requests()
-        #expect(log.allSatisfy { $0.status == 200 }, "\(log.map(\.status))")
-        #expect(summary.requests > 10, "more than one burst was needed")
-        let waited = setup.clock.sleeps.reduce(0, +)
-        #expect(waited >= Double(summary.requests - 10) - 1, "paced at one request a second after the burst (waited \(waited) s)")
+        try await Setup.with(items: 150, limits: .free) { setup in
+            let summary = try await setup.sync(try setup.client(paced: true))
+            #expect(summary.stopped == nil)
+            let log = await setup.hardcover.requests()
+            #expect(log.allSatisfy { $0.status == 200 }, "\(log.map(\.status))")
+            #expect(summary.requests > 10, "more than one burst was needed")
+            let waited = setup.clock.sleeps.reduce(0, +)
+            #expect(waited >= Double(summary.requests - 10) - 1, "paced at one request a second after the burst (waited \(waited) s)")
+        }
     }
 
     @Test func a429IsWaitedOutForItsRetryAfterAndNotRetriedBlindly() async throws {
-        let setup = try await Setup.make(items: 30)
-        defer { Task { await setup.stop() } }
-        await setup.hardcover.inject(.status(429, retryAfter: 7), times: 1)
-        let summary = try await setup.sync()
-        #expect(summary.stopped == nil)
-        #expect(summary.pending == 0)
-        #expect(setup.clock.sleeps.contains { $0 >= 7 && $0 < 8 }, "\(setup.clock.sleeps)")
-        let statuses = await setup.hardcover.requests().map(\.status)
-        #expect(statuses.filter { $0 == 429 }.count == 1)
+        try await Setup.with(items: 30) { setup in
+            await setup.hardcover.inject(.status(429, retryAfter: 7), times: 1)
+            let summary = try await setup.sync()
+            #expect(summary.stopped == nil)
+            #expect(summary.pending == 0)
+            #expect(setup.clock.sleeps.contains { $0 >= 7 && $0 < 8 }, "\(setup.clock.sleeps)")
+            let statuses = await setup.hardcover.requests().map(\.status)
+            #expect(statuses.filter { $0 == 429 }.count == 1)
+        }
     }
 
     @Test func aRejectedTokenSaysWhereToGetANewOne() async throws {
-        let setup = try await Setup.make(items: 10)
-        defer { Task { await setup.stop() } }
-        await #expect { try await setup.sync(try setup.client(token: FakeHardcoverState.expiredToken)) } throws: { error in
-            guard let e = error as? RemoteError else { return false }
-            return e.code == .unauthorized && e.summary.contains("401") && e.hint?.contains("HARDCOVER_TOKEN") == true
-                && e.hint?.contains("hardcover.app/account/api") == true && e.kind == .authRejected
+        try await Setup.with(items: 10) { setup in
+            await #expect { try await setup.sync(try setup.client(token: FakeHardcoverState.expiredToken)) } throws: { error in
+                guard let e = error as? RemoteError else { return false }
+                return e.code == .unauthorized && e.summary.contains("401") && e.hint?.contains("HARDCOVER_TOKEN") == true
+                    && e.hint?.contains("hardcover.app/account/api") == true && e.kind == .authRejected
+            }
+            let run = try #require(try setup.rows("SELECT status FROM sync_runs WHERE source = 'hardcover'").first)
+            #expect(run["status"] == "failed")
         }
-        let run = try #require(try setup.rows("SELECT status FROM sync_runs WHERE source = 'hardcover'").first)
-        #expect(run["status"] == "failed")
     }
 
     @Test func aTokenPastedWithBearerWorks() async throws {
-        let setup = try await Setup.make(items: 10)
-        defer { Task { await setup.stop() } }
-        let summary = try await setup.sync(try setup.client(token: "Bearer \(FakeHardcoverState.validToken)"))
-        #expect(summary.pending == 0)
-        #expect(await setup.hardcover.requests().allSatisfy { $0.status == 200 })
+        try await Setup.with(items: 10) { setup in
+            let summary = try await setup.sync(try setup.client(token: "Bearer \(FakeHardcoverState.validToken)"))
+            #expect(summary.pending == 0)
+            #expect(await setup.hardcover.requests().allSatisfy { $0.status == 200 })
+        }
     }
 
     @Test func aWrongPathGets404WithTheEndpointToUse() async throws {
-        let setup = try await Setup.make(items: 10)
-        defer { Task { await setup.stop() } }
-        let wrong = setup.server.baseURL.absoluteString + "/graphql"
-        await #expect { try await setup.sync(try setup.client(url: wrong)) } throws: { error in
-            guard let e = error as? RemoteError else { return false }
-            return e.code == .notFound && e.summary.contains("404") && e.summary.contains("/graphql")
-                && e.hint?.contains("https://api.hardcover.app/v1/graphql") == true && e.hint?.contains("GET") == true
+        try await Setup.with(items: 10) { setup in
+            let wrong = setup.server.baseURL.absoluteString + "/graphql"
+            await #expect { try await setup.sync(try setup.client(url: wrong)) } throws: { error in
+                guard let e = error as? RemoteError else { return false }
+                return e.code == .notFound && e.summary.contains("404") && e.summary.contains("/graphql")
+                    && e.hint?.contains("https://api.hardcover.app/v1/graphql") == true && e.hint?.contains("GET") == true
+            }
         }
     }
 }

@@ -7,21 +7,23 @@ import TestSupport
 
 /// A mirror synced from both fakes and matched, for the tests of diff, review and push.
 extension HardcoverSyncTests.Setup {
-    /// Synced and matched, with the narrators and publisher of `blank` identifier-findable items
-    /// emptied in AudiobookShelf first (so that fills exist). Returns those items' ids too.
-    static func matched(items: Int, seed: UInt64, blank: Int) async throws -> (Self, [String]) {
-        let setup = try await make(items: items, seed: seed)
-        let ids = Array(setup.derived.truth.filter { $0.value.findableBy == .identifier }.keys.sorted().prefix(blank))
-        for id in ids {
-            await setup.abs.update(itemId: id) {
-                $0.narrators = []
-                $0.publisher = nil
+    /// Runs `body` with a setup synced and matched, with the narrators and publisher of `blank`
+    /// identifier-findable items emptied in AudiobookShelf first (so that fills exist), and
+    /// those items' ids; the servers are stopped after.
+    static func withMatched<T>(items: Int, seed: UInt64, blank: Int, _ body: (Self, [String]) async throws -> T) async throws -> T {
+        try await with(items: items, seed: seed) { setup in
+            let ids = Array(setup.derived.truth.filter { $0.value.findableBy == .identifier }.keys.sorted().prefix(blank))
+            for id in ids {
+                await setup.abs.update(itemId: id) {
+                    $0.narrators = []
+                    $0.publisher = nil
+                }
             }
+            try await setup.resyncABS()
+            _ = try await setup.sync()
+            _ = try MatchWorkflow.run(mirror: setup.mirror)
+            return try await body(setup, ids)
         }
-        try await setup.resyncABS()
-        _ = try await setup.sync()
-        _ = try MatchWorkflow.run(mirror: setup.mirror)
-        return (setup, ids)
     }
 
     /// A client of the fake AudiobookShelf that never sleeps between retries.

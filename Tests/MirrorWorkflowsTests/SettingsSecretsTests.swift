@@ -226,19 +226,14 @@ struct SettingsSecretsTests {
 
 extension SettingsSecretsTests {
     private func mirrorWithItems(_ folder: TemporaryFolder, absURL: (FakeABSServer) -> String) async throws -> Mirror {
-        let server = try await FakeABSServer.start(state: FakeABSState.generated(items: 12, seed: 3))
-        do {
+        try await withFakeABS(.generated(items: 12, seed: 3)) { server in
             let mirror = try Mirror.openForWriting(path: folder.file("mirror.sqlite"))
             var policy = RetryPolicy()
             policy.timeout = TestLimits.request
             let client = ABSClient(connection: try ABSConnection(url: absURL(server), token: FakeABSState.adminToken),
                                    httpClient: .mirror, policy: policy)
             _ = try await ABSSync.run(mirror: mirror, client: client)
-            await server.stop()
             return mirror
-        } catch {
-            await server.stop()
-            throw error
         }
     }
 
