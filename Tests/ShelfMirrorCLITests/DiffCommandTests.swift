@@ -6,10 +6,11 @@ import Testing
 /// `diff`, `accept` and `reject` as a user runs them, offline after one sync and match.
 struct DiffCommandTests {
     @Test func reportsInEveryFormatAndDecisionsBySelector() async throws {
-        let servers = try await HardcoverCommandTests.Servers.start(items: 40)
-        defer { Task { await servers.stop() } }
-        #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
-        await servers.stop()
+        let servers = try await HardcoverCommandTests.Servers.with(items: 40) { servers in
+            let sync = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
+            #expect(sync.status == 0, "\(sync.stderr)")
+            return servers
+        } // stopped: the rest is offline
         #expect(try await Binary.run(["match", "--db", servers.db]).status == 0)
 
         let table = try await Binary.run(["diff", "--db", servers.db], environment: ["COLUMNS": "120"])

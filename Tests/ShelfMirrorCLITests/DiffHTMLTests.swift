@@ -150,10 +150,11 @@ struct DiffHTMLTests {
     }
 
     @Test func diffWritesTheReport() async throws {
-        let servers = try await HardcoverCommandTests.Servers.start(items: 20)
-        defer { Task { await servers.stop() } }
-        #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
-        await servers.stop()
+        let servers = try await HardcoverCommandTests.Servers.with(items: 20) { servers in
+            let sync = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
+            #expect(sync.status == 0, "\(sync.stderr)")
+            return servers
+        } // stopped: the rest is offline
         #expect(try await Binary.run(["match", "--db", servers.db]).status == 0)
         let path = servers.folder.file("report.html")
         let run = try await Binary.run(["diff", "--db", servers.db, "--format", "html", "-o", path])

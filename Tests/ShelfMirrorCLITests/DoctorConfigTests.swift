@@ -24,38 +24,38 @@ struct DoctorConfigTests {
 
     @Test func aHealthyServerAndAUserWhoCannotUpdate() async throws {
         let state = FakeABSState.generated(items: 20)
-        let server = try await FakeABSServer.start(state: state)
-        defer { Task { await server.stop() } }
-        let folder = try TemporaryFolder()
-        let admin = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken]))
-        #expect(admin.status == 0, "\(admin.stdout)")
-        #expect(admin.stdout.contains("AudiobookShelf 2.36.0 answers"))
-        #expect(admin.stdout.contains("push will work"))
+        try await withFakeABS(state) { server in
+            let folder = try TemporaryFolder()
+            let admin = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken]))
+            #expect(admin.status == 0, "\(admin.stdout)")
+            #expect(admin.stdout.contains("AudiobookShelf 2.36.0 answers"))
+            #expect(admin.stdout.contains("push will work"))
 
-        let user = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "AUDIOBOOKSHELF_API_KEY": FakeABSState.userToken]))
-        #expect(user.status == 0)
-        #expect(user.stdout.contains("token of AUDIOBOOKSHELF_API_KEY accepted"))
-        #expect(user.stdout.contains("push will be refused"))
-        #expect(!user.stdout.contains(FakeABSState.userToken))
+            let user = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "AUDIOBOOKSHELF_API_KEY": FakeABSState.userToken]))
+            #expect(user.status == 0)
+            #expect(user.stdout.contains("token of AUDIOBOOKSHELF_API_KEY accepted"))
+            #expect(user.stdout.contains("push will be refused"))
+            #expect(!user.stdout.contains(FakeABSState.userToken))
 
-        let rejected = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": "wrong"]))
-        #expect(rejected.status == 77)
-        #expect(rejected.stdout.contains("rejected the token"))
-        #expect(rejected.stdout.contains("ABS_TOKEN"))
+            let rejected = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": "wrong"]))
+            #expect(rejected.status == 77)
+            #expect(rejected.stdout.contains("rejected the token"))
+            #expect(rejected.stdout.contains("ABS_TOKEN"))
+        }
     }
 
     @Test func aWrongPathOrServerIsExplained() async throws {
         let state = FakeABSState.generated(items: 5)
-        let server = try await FakeABSServer.start(state: state)
-        defer { Task { await server.stop() } }
-        let folder = try TemporaryFolder()
-        // A subpath the server does not serve answers Express's HTML 404.
-        let wrongPath = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString + "/books", "ABS_TOKEN": FakeABSState.adminToken]))
-        #expect(wrongPath.status == 78)
-        #expect(wrongPath.stdout.contains("subpath"))
-        let refused = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": "http://127.0.0.1:9", "ABS_TOKEN": "x"]))
-        #expect(refused.status == 69)
-        #expect(refused.stdout.contains("connection refused"))
+        try await withFakeABS(state) { server in
+            let folder = try TemporaryFolder()
+            // A subpath the server does not serve answers Express's HTML 404.
+            let wrongPath = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": server.baseURL.absoluteString + "/books", "ABS_TOKEN": FakeABSState.adminToken]))
+            #expect(wrongPath.status == 78)
+            #expect(wrongPath.stdout.contains("subpath"))
+            let refused = try await Binary.run(["doctor"], environment: isolated(folder, ["ABS_URL": "http://127.0.0.1:9", "ABS_TOKEN": "x"]))
+            #expect(refused.status == 69)
+            #expect(refused.stdout.contains("connection refused"))
+        }
     }
 
     @Test func configShowsSourcesAndRedactsTokens() async throws {

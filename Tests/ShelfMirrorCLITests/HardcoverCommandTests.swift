@@ -16,14 +16,20 @@ struct HardcoverCommandTests {
 
         var absState: FakeABSState { abs.state }
 
-        static func start(items: Int = 80, limits: FakeHardcoverLimits = .unlimited) async throws -> Servers {
+        /// Runs `body` with a fake AudiobookShelf of `items` and a fake Hardcover derived from it,
+        /// and an empty folder for the mirror and the config; both servers are stopped after.
+        static func with<T>(items: Int = 80, limits: FakeHardcoverLimits = .unlimited,
+                            _ body: (Servers) async throws -> T) async throws -> T {
             let absState = FakeABSState.generated(items: items, seed: 5)
-            let abs = try await FakeABSServer.start(state: absState)
-            let books = Set(await absState.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
-            let derived = FakeHardcoverCatalog.derived(from: await absState.allItems().filter { books.contains($0.libraryId) },
-                                                       extraBooks: 20, seed: 5)
-            let state = FakeHardcoverState(catalog: derived.catalog, limits: limits)
-            return Servers(abs: abs, hardcover: try await FakeHardcoverServer.start(state: state), state: state, folder: try TemporaryFolder())
+            return try await withFakeABS(absState) { abs in
+                let books = Set(await absState.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
+                let derived = FakeHardcoverCatalog.derived(from: await absState.allItems().filter { books.contains($0.libraryId) },
+                                                           extraBooks: 20, seed: 5)
+                let state = FakeHardcoverState(catalog: derived.catalog, limits: limits)
+                return try await withFakeHardcover(state) { hardcover in
+                    try await body(Servers(abs: abs, hardcover: hardcover, state: state, folder: try TemporaryFolder()))
+                }
+            }
         }
 
         var db: String { folder.file("mirror.sqlite") }
@@ -38,142 +44,137 @@ struct HardcoverCommandTests {
             try await Binary.run(["query", sql, "--db", db, "--format", "csv"]).stdout
                 .split(whereSeparator: \.isNewline).dropFirst().first.map(String.init) ?? ""
         }
-
-        func stop() async {
-            await hardcover.stop()
-            await abs.stop()
-        }
     }
 
     /// Fast pacing: the fake answers without limits, and the tests measure requests, not time.
     static let fast = ["--hardcover-rate", "100000", "--hardcover-reserve", "0"]
 
     @Test func syncRunsAudiobookShelfThenHardcoverAndReportsBoth() async throws {
-        let servers = try await Servers.start()
-        defer { Task { await servers.stop() } }
-        let result = try await Binary.run(["sync", "--db", servers.db] + Self.fast, environment: servers.environment())
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("from AudiobookShelf"))
-        #expect(result.stderr.contains("Hardcover: 80 items, 80 looked up"))
-        #expect(!result.stderr.contains(FakeHardcoverState.validToken) && !result.stdout.contains(FakeHardcoverState.validToken))
-        #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "80")
-        #expect(try await servers.value("SELECT count(*) FROM sync_runs WHERE source = 'hardcover' AND status = 'finished'") == "1")
-        let status = try await Binary.run(["status", "--db", servers.db])
-        #expect(status.stdout.contains("hardcover lookups"))
-        #expect(status.stdout.contains("0 waiting"))
+        try await Servers.with { servers in
+            let result = try await Binary.run(["sync", "--db", servers.db] + Self.fast, environment: servers.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("from AudiobookShelf"))
+            #expect(result.stderr.contains("Hardcover: 80 items, 80 looked up"))
+            #expect(!result.stderr.contains(FakeHardcoverState.validToken) && !result.stdout.contains(FakeHardcoverState.validToken))
+            #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "80")
+            #expect(try await servers.value("SELECT count(*) FROM sync_runs WHERE source = 'hardcover' AND status = 'finished'") == "1")
+            let status = try await Binary.run(["status", "--db", servers.db])
+            #expect(status.stdout.contains("hardcover lookups"))
+            #expect(status.stdout.contains("0 waiting"))
 
-        // Without a token, sync does AudiobookShelf and says why Hardcover was skipped.
-        var env = servers.environment()
-        env["HARDCOVER_TOKEN"] = ""
-        let skipped = try await Binary.run(["sync", "--db", servers.db], environment: env)
-        #expect(skipped.status == 0)
-        #expect(skipped.stderr.contains("Hardcover skipped: HARDCOVER_TOKEN is not set"))
-        let only = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db], environment: env)
-        #expect(only.status == 78)
-        #expect(only.stderr.contains("HARDCOVER_TOKEN"))
+            // Without a token, sync does AudiobookShelf and says why Hardcover was skipped.
+            var env = servers.environment()
+            env["HARDCOVER_TOKEN"] = ""
+            let skipped = try await Binary.run(["sync", "--db", servers.db], environment: env)
+            #expect(skipped.status == 0)
+            #expect(skipped.stderr.contains("Hardcover skipped: HARDCOVER_TOKEN is not set"))
+            let only = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db], environment: env)
+            #expect(only.status == 78)
+            #expect(only.stderr.contains("HARDCOVER_TOKEN"))
+        }
     }
 
     @Test func theRunLimitStopsCleanlyAndTheNextRunGoesOn() async throws {
-        let servers = try await Servers.start()
-        defer { Task { await servers.stop() } }
-        let env = servers.environment()
-        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
-        let first = try await Binary.run(["sync", "--only", "hardcover", "--max-hardcover-requests", "3", "--db", servers.db] + Self.fast,
-                                              environment: env)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("Stopped: the limit of 3 requests for this run (--max-hardcover-requests) was reached"))
-        #expect(first.stderr.contains("`shelfmirror sync --only hardcover` goes on from here"))
-        #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "stopped")
-        let second = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
-        #expect(second.status == 0, "\(second.stderr)")
-        #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage <> 'done'") == "0")
+        try await Servers.with { servers in
+            let env = servers.environment()
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+            let first = try await Binary.run(["sync", "--only", "hardcover", "--max-hardcover-requests", "3", "--db", servers.db] + Self.fast,
+                                                  environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stderr.contains("Stopped: the limit of 3 requests for this run (--max-hardcover-requests) was reached"))
+            #expect(first.stderr.contains("`shelfmirror sync --only hardcover` goes on from here"))
+            #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "stopped")
+            let second = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage <> 'done'") == "0")
+        }
     }
 
     @Test func theDailyReserveStopsWithExit75AndWhenToComeBack() async throws {
-        let servers = try await Servers.start(items: 40, limits: FakeHardcoverLimits(perMinute: 6000, burst: 100, daily: 254))
-        defer { Task { await servers.stop() } }
-        let env = servers.environment()
-        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
-        let result = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db, "--hardcover-rate", "100000"], environment: env)
-        #expect(result.status == 75, "\(result.stderr)")
-        #expect(result.stderr.contains("Hardcover sync stopped"))
-        #expect(result.stderr.contains("kept in reserve"))
-        #expect(result.stderr.contains("UTC (in "))
+        try await Servers.with(items: 40, limits: FakeHardcoverLimits(perMinute: 6000, burst: 100, daily: 254)) { servers in
+            let env = servers.environment()
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+            let result = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db, "--hardcover-rate", "100000"], environment: env)
+            #expect(result.status == 75, "\(result.stderr)")
+            #expect(result.stderr.contains("Hardcover sync stopped"))
+            #expect(result.stderr.contains("kept in reserve"))
+            #expect(result.stderr.contains("UTC (in "))
+        }
     }
 
     @Test func hardcoverFailuresHaveTheirExitStatusAndFix() async throws {
-        let servers = try await Servers.start(items: 10)
-        defer { Task { await servers.stop() } }
-        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: servers.environment()).status == 0)
+        try await Servers.with(items: 10) { servers in
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: servers.environment()).status == 0)
 
-        let expired = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
-                                                environment: servers.environment(token: FakeHardcoverState.expiredToken))
-        #expect(expired.status == 77)
-        #expect(expired.stderr.contains("Hardcover rejected the token (HTTP 401"))
-        #expect(expired.stderr.contains("hardcover.app/account/api"))
-        #expect(!expired.stderr.contains(FakeHardcoverState.expiredToken))
+            let expired = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
+                                                    environment: servers.environment(token: FakeHardcoverState.expiredToken))
+            #expect(expired.status == 77)
+            #expect(expired.stderr.contains("Hardcover rejected the token (HTTP 401"))
+            #expect(expired.stderr.contains("hardcover.app/account/api"))
+            #expect(!expired.stderr.contains(FakeHardcoverState.expiredToken))
 
-        let wrongPath = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
-                                                  environment: servers.environment(url: servers.hardcover.baseURL.absoluteString + "/graphql"))
-        #expect(wrongPath.status == 78)
-        #expect(wrongPath.stderr.contains("404"))
-        #expect(wrongPath.stderr.contains("Hardcover answers 404 to a GET"))
+            let wrongPath = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast,
+                                                      environment: servers.environment(url: servers.hardcover.baseURL.absoluteString + "/graphql"))
+            #expect(wrongPath.status == 78)
+            #expect(wrongPath.stderr.contains("404"))
+            #expect(wrongPath.stderr.contains("Hardcover answers 404 to a GET"))
 
-        await servers.state.inject(.status(503, html: true), times: 10)
-        let down = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: servers.environment())
-        #expect(down.status == 78 || down.status == 69, "\(down.stderr)")
-        #expect(down.stderr.contains("HTML page") || down.stderr.contains("503"))
+            await servers.state.inject(.status(503, html: true), times: 10)
+            let down = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: servers.environment())
+            #expect(down.status == 78 || down.status == 69, "\(down.stderr)")
+            #expect(down.stderr.contains("HTML page") || down.stderr.contains("503"))
+        }
     }
 
     @Test func doctorChecksTheHardcoverTokenAndShowsTheQuota() async throws {
-        let servers = try await Servers.start(items: 5, limits: .free)
-        defer { Task { await servers.stop() } }
-        let healthy = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: "Bearer " + FakeHardcoverState.validToken))
-        #expect(healthy.status == 0, "\(healthy.stdout)")
-        #expect(healthy.stdout.contains("Hardcover token of HARDCOVER_TOKEN accepted: user fake-reader"))
-        #expect(healthy.stdout.contains("left today"))
-        #expect(!healthy.stdout.contains(FakeHardcoverState.validToken))
+        try await Servers.with(items: 5, limits: .free) { servers in
+            let healthy = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: "Bearer " + FakeHardcoverState.validToken))
+            #expect(healthy.status == 0, "\(healthy.stdout)")
+            #expect(healthy.stdout.contains("Hardcover token of HARDCOVER_TOKEN accepted: user fake-reader"))
+            #expect(healthy.stdout.contains("left today"))
+            #expect(!healthy.stdout.contains(FakeHardcoverState.validToken))
 
-        let catalogOnly = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
-        #expect(catalogOnly.status == 0, "\(catalogOnly.stdout)")
-        #expect(catalogOnly.stdout.contains("no read:me scope"))
+            let catalogOnly = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
+            #expect(catalogOnly.status == 0, "\(catalogOnly.stdout)")
+            #expect(catalogOnly.stdout.contains("no read:me scope"))
 
-        let expired = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.expiredToken))
-        #expect(expired.status == 77)
-        #expect(expired.stdout.contains("FAIL  Hardcover rejected the token"))
+            let expired = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.expiredToken))
+            #expect(expired.status == 77)
+            #expect(expired.stdout.contains("FAIL  Hardcover rejected the token"))
+        }
     }
 
     @Test func aKilledHardcoverSyncIsCompletedByTheNext() async throws {
-        let servers = try await Servers.start(items: 200)
-        defer { Task { await servers.stop() } }
-        let env = servers.environment()
-        #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
-        // Slow Hardcover down so the run can be caught halfway.
-        await servers.state.inject(.latency(milliseconds: 60), times: 1000)
-        let (process, _, _) = try Binary.start(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
-        let deadline = Date().addingTimeInterval(60)
-        var done = 0
-        while process.isRunning, Date() < deadline {
-            done = Int(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'")) ?? 0
-            if done >= 20 { break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        try #require(process.isRunning, "the sync ended before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
-        await process.exit()
-        let finishedBefore = Int(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'")) ?? 0
-        #expect(finishedBefore > 0 && finishedBefore < 200)
-        #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "running or interrupted")
+        try await Servers.with(items: 200) { servers in
+            let env = servers.environment()
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+            // Slow Hardcover down so the run can be caught halfway.
+            await servers.state.inject(.latency(milliseconds: 60), times: 1000)
+            let (process, _, _) = try Binary.start(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
+            let deadline = Date().addingTimeInterval(60)
+            var done = 0
+            while process.isRunning, Date() < deadline {
+                done = Int(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'")) ?? 0
+                if done >= 20 { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(process.isRunning, "the sync ended before it could be killed")
+            kill(process.processIdentifier, SIGKILL)
+            await process.exit()
+            let finishedBefore = Int(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'")) ?? 0
+            #expect(finishedBefore > 0 && finishedBefore < 200)
+            #expect(try await servers.value("SELECT status FROM sync_runs WHERE source = 'hardcover'") == "running or interrupted")
 
-        await servers.state.clearFaults()
-        await servers.state.resetLog()
-        let again = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "200")
-        #expect(try await servers.value("SELECT items_new + items_changed FROM sync_runs WHERE source = 'hardcover' ORDER BY id DESC LIMIT 1") == "0",
-                "no finished lookup starts over")
-        #expect(try await servers.value("""
-            SELECT count(*) FROM hardcover_candidates c LEFT JOIN hardcover_books b ON b.id = c.book_id WHERE b.id IS NULL
-            """) == "0")
+            await servers.state.clearFaults()
+            await servers.state.resetLog()
+            let again = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try await servers.value("SELECT count(*) FROM hardcover_lookups WHERE stage = 'done'") == "200")
+            #expect(try await servers.value("SELECT items_new + items_changed FROM sync_runs WHERE source = 'hardcover' ORDER BY id DESC LIMIT 1") == "0",
+                    "no finished lookup starts over")
+            #expect(try await servers.value("""
+                SELECT count(*) FROM hardcover_candidates c LEFT JOIN hardcover_books b ON b.id = c.book_id WHERE b.id IS NULL
+                """) == "0")
+        }
     }
 }

@@ -201,16 +201,11 @@ struct HostileOutputTests {
     // MARK: - A spreadsheet's round trip, end to end
 
     @Test func valuesThatLookLikeFormulasSurviveExportAndImport() async throws {
-        let servers = try await HardcoverCommandTests.Servers.start(items: 30)
-        let synced: RunResult
-        do {
-            synced = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
-        } catch {
-            await servers.stop()
-            throw error
-        }
-        await servers.stop()
-        #expect(synced.status == 0, "\(synced.stderr)")
+        let servers = try await HardcoverCommandTests.Servers.with(items: 30) { servers in
+            let synced = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
+            #expect(synced.status == 0, "\(synced.stderr)")
+            return servers
+        } // stopped: the rest is offline
         #expect(try await Binary.run(["match", "--db", servers.db]).status == 0)
         #expect(try await Binary.run(["diff", "--db", servers.db]).status == 0)
 

@@ -24,41 +24,41 @@ struct KilledSyncTests {
 
     @Test func aKilledSyncIsCompletedByTheNext() async throws {
         let state = FakeABSState.generated(items: Self.items, seed: 3)
-        let server = try await FakeABSServer.start(state: state)
-        defer { Task { await server.stop() } }
-        let folder = try TemporaryFolder()
-        let db = folder.file("mirror.sqlite")
-        let env = ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken]
-        let bookLibraries = Set(await state.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
-        let books = await state.allItems().filter { bookLibraries.contains($0.libraryId) }.count
+        try await withFakeABS(state) { server in
+            let folder = try TemporaryFolder()
+            let db = folder.file("mirror.sqlite")
+            let env = ["ABS_URL": server.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken]
+            let bookLibraries = Set(await state.allLibraries().filter { $0.mediaType == "book" }.map(\.id))
+            let books = await state.allItems().filter { bookLibraries.contains($0.libraryId) }.count
 
-        // Slow batch/get down so the run can be caught halfway.
-        await state.inject(.latency(milliseconds: 40), on: .batchGet, times: 1000)
-        let (process, _, _) = try Binary.start(["sync", "--db", db], environment: env)
-        let killed = await process.signal(SIGKILL) { count(db, "SELECT count(*) FROM items") >= 300 }
-        try #require(killed, "the sync ended before it could be killed")
-        await process.exit()
-        let stored = count(db, "SELECT count(*) FROM items")
-        #expect(stored > 0 && stored < Int64(books))
-        #expect(count(db, "SELECT count(*) FROM sync_runs WHERE status = 'running or interrupted'") == 1)
+            // Slow batch/get down so the run can be caught halfway.
+            await state.inject(.latency(milliseconds: 40), on: .batchGet, times: 1000)
+            let (process, _, _) = try Binary.start(["sync", "--db", db], environment: env)
+            let killed = await process.signal(SIGKILL) { count(db, "SELECT count(*) FROM items") >= 300 }
+            try #require(killed, "the sync ended before it could be killed")
+            await process.exit()
+            let stored = count(db, "SELECT count(*) FROM items")
+            #expect(stored > 0 && stored < Int64(books))
+            #expect(count(db, "SELECT count(*) FROM sync_runs WHERE status = 'running or interrupted'") == 1)
 
-        await state.clearFaults()
-        await state.resetRequestLog()
-        let again = try await Binary.run(["sync", "--db", db], environment: env)
-        #expect(again.status == 0, "\(again.stderr)")
-        // Only what is still needed: status, libraries, the listing pages, and the missing items
-        // in chunks of 100. (The fake's own log may still show the killed run's last request.)
-        let needed = 2 + (books + 499) / 500 + (books - Int(stored) + 99) / 100
-        #expect(count(db, "SELECT requests FROM sync_runs ORDER BY id DESC LIMIT 1") == Int64(needed), "\(again.stderr)")
-        #expect(count(db, "SELECT items_fetched FROM sync_runs ORDER BY id DESC LIMIT 1") == Int64(books) - stored)
+            await state.clearFaults()
+            await state.resetRequestLog()
+            let again = try await Binary.run(["sync", "--db", db], environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            // Only what is still needed: status, libraries, the listing pages, and the missing items
+            // in chunks of 100. (The fake's own log may still show the killed run's last request.)
+            let needed = 2 + (books + 499) / 500 + (books - Int(stored) + 99) / 100
+            #expect(count(db, "SELECT requests FROM sync_runs ORDER BY id DESC LIMIT 1") == Int64(needed), "\(again.stderr)")
+            #expect(count(db, "SELECT items_fetched FROM sync_runs ORDER BY id DESC LIMIT 1") == Int64(books) - stored)
 
-        // The same as a clean full sync.
-        let clean = folder.file("clean.sqlite")
-        #expect(try await Binary.run(["sync", "--db", clean], environment: env).status == 0)
-        let resumed = try await Binary.run(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
-        let fresh = try await Binary.run(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
-        #expect(resumed.stdout.split(separator: "\n").count == books)
-        #expect(resumed.stdout == fresh.stdout)
-        #expect(!again.stderr.contains(FakeABSState.adminToken))
+            // The same as a clean full sync.
+            let clean = folder.file("clean.sqlite")
+            #expect(try await Binary.run(["sync", "--db", clean], environment: env).status == 0)
+            let resumed = try await Binary.run(["query", Self.snapshot, "--db", db, "--format", "jsonl"])
+            let fresh = try await Binary.run(["query", Self.snapshot, "--db", clean, "--format", "jsonl"])
+            #expect(resumed.stdout.split(separator: "\n").count == books)
+            #expect(resumed.stdout == fresh.stdout)
+            #expect(!again.stderr.contains(FakeABSState.adminToken))
+        }
     }
 }

@@ -6,11 +6,11 @@ import Testing
 /// `match`, `explain`, `link`, `unlink` and `ignore` as a user runs them, offline after one sync.
 struct MatchCommandTests {
     @Test func matchExplainAndDecisions() async throws {
-        let servers = try await HardcoverCommandTests.Servers.start(items: 40)
-        defer { Task { await servers.stop() } }
-        let sync = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
-        #expect(sync.status == 0, "\(sync.stderr)")
-        await servers.stop() // everything from here on is offline
+        let servers = try await HardcoverCommandTests.Servers.with(items: 40) { servers in
+            let sync = try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment())
+            #expect(sync.status == 0, "\(sync.stderr)")
+            return servers
+        } // stopped: everything from here on is offline
 
         let match = try await Binary.run(["match", "--db", servers.db])
         #expect(match.status == 0, "\(match.stderr)")
@@ -47,20 +47,20 @@ struct MatchCommandTests {
     }
 
     @Test func badArgumentsSayWhatToDo() async throws {
-        let servers = try await HardcoverCommandTests.Servers.start(items: 10)
-        defer { Task { await servers.stop() } }
-        #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
-        let unknown = try await Binary.run(["explain", "No Such Book", "--db", servers.db])
-        #expect(unknown.status == 64)
-        #expect(unknown.stderr.contains("no item \"No Such Book\""))
-        #expect(unknown.stderr.contains("shelfmirror search"))
-        let item = try await servers.value("SELECT id FROM items LIMIT 1")
-        let noBook = try await Binary.run(["link", item, "999999999", "--db", servers.db])
-        #expect(noBook.status == 64)
-        #expect(noBook.stderr.contains("Hardcover book 999999999 is not in the mirror"))
-        let empty = try TemporaryFolder()
-        let nothing = try await Binary.run(["match", "--db", empty.file("m.sqlite")])
-        #expect(nothing.status == 64)
-        #expect(nothing.stderr.contains("Run `shelfmirror sync` first"))
+        try await HardcoverCommandTests.Servers.with(items: 10) { servers in
+            #expect(try await Binary.run(["sync", "--db", servers.db] + HardcoverCommandTests.fast, environment: servers.environment()).status == 0)
+            let unknown = try await Binary.run(["explain", "No Such Book", "--db", servers.db])
+            #expect(unknown.status == 64)
+            #expect(unknown.stderr.contains("no item \"No Such Book\""))
+            #expect(unknown.stderr.contains("shelfmirror search"))
+            let item = try await servers.value("SELECT id FROM items LIMIT 1")
+            let noBook = try await Binary.run(["link", item, "999999999", "--db", servers.db])
+            #expect(noBook.status == 64)
+            #expect(noBook.stderr.contains("Hardcover book 999999999 is not in the mirror"))
+            let empty = try TemporaryFolder()
+            let nothing = try await Binary.run(["match", "--db", empty.file("m.sqlite")])
+            #expect(nothing.status == 64)
+            #expect(nothing.stderr.contains("Run `shelfmirror sync` first"))
+        }
     }
 }

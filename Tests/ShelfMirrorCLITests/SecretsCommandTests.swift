@@ -43,18 +43,6 @@ struct SecretsCommandTests {
         }
     }
 
-    /// Runs `body` with a fake AudiobookShelf, and stops it after.
-    private func withFakeABS(items: Int = 12, _ body: (FakeABSServer) async throws -> Void) async throws {
-        let server = try await FakeABSServer.start(state: FakeABSState.generated(items: items, seed: 9))
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
-    }
-
     private func expectNoSecret(_ result: RunResult, _ secrets: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         for secret in secrets {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(result.stdout)\n\(result.stderr)",
@@ -97,7 +85,7 @@ struct SecretsCommandTests {
     @Test func aTokenEchoedByAServerReachesNeitherTheTerminalNorTheMirror() async throws {
         let place = try Place()
         let token = "hc_pat_echo_" + Self.hidden
-        try await withFakeABS { abs in
+        try await withFakeABS(.generated(items: 12, seed: 9)) { abs in
             try await EchoingServer.with(status: 401) { hardcover in
                 let environment = ["ABS_URL": abs.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken,
                                    "HARDCOVER_URL": hardcover.url + "/v1/graphql", "HARDCOVER_TOKEN": "Bearer " + token]
@@ -122,7 +110,7 @@ struct SecretsCommandTests {
 
     @Test func credentialsInAURLAreRedactedByConfigSyncAndDoctor() async throws {
         let place = try Place()
-        try await withFakeABS { abs in
+        try await withFakeABS(.generated(items: 12, seed: 9)) { abs in
             let url = "http://reader:pa55-word@127.0.0.1:\(abs.port)/?token=query-token-1"
             let environment = ["ABS_URL": url, "ABS_TOKEN": FakeABSState.adminToken]
             let config = try await place.run(["config", "--format", "csv"], environment)
@@ -167,7 +155,7 @@ struct SecretsCommandTests {
     @Test(arguments: [(Layer.configFile, Layer.environment), (.environment, .configFile), (.dotEnv, .configFile), (.configFile, .dotEnv)])
     func aServerURLAndATokenFromDifferentLayersAreRefused(_ urlLayer: Layer, _ tokenLayer: Layer) async throws {
         let place = try Place()
-        try await withFakeABS { abs in
+        try await withFakeABS(.generated(items: 12, seed: 9)) { abs in
             var environment: [String: String] = [:]
             var dotEnv = "", config = ""
             for (layer, variable, value) in [(urlLayer, "ABS_URL", abs.baseURL.absoluteString), (tokenLayer, "ABS_TOKEN", FakeABSState.adminToken)] {
@@ -189,7 +177,7 @@ struct SecretsCommandTests {
 
     @Test func theFlagGoesWithATokenFromTheEnvironmentOnly() async throws {
         let place = try Place()
-        try await withFakeABS { abs in
+        try await withFakeABS(.generated(items: 12, seed: 9)) { abs in
             let flag = ["doctor", "--db", place.db, "--abs-url", abs.baseURL.absoluteString]
             let withEnvironment = try await place.run(flag, ["ABS_TOKEN": FakeABSState.adminToken])
             #expect(withEnvironment.status == 0, "\(withEnvironment.stdout)")
@@ -204,7 +192,7 @@ struct SecretsCommandTests {
     @Test(arguments: [Layer.environment, .dotEnv, .configFile])
     func aServerURLAndATokenFromOneLayerAreUsed(_ layer: Layer) async throws {
         let place = try Place()
-        try await withFakeABS { abs in
+        try await withFakeABS(.generated(items: 12, seed: 9)) { abs in
             let url = abs.baseURL.absoluteString
             var environment: [String: String] = [:]
             switch layer {
