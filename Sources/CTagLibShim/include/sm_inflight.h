@@ -15,20 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sm_nullability.h"
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-#if !__has_feature(nullability)
-#ifndef _Nullable
-#define _Nullable
-#endif
-#ifndef _Nonnull
-#define _Nonnull
-#endif
 #endif
 
 typedef struct sm_inflight sm_inflight;

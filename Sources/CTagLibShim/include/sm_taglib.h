@@ -10,16 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sm_nullability.h"
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-#if !__has_feature(nullability)
-#define _Nullable
-#define _Nonnull
 #endif
 
 typedef enum sm_status {
