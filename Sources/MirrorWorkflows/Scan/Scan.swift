@@ -67,8 +67,46 @@ public enum ScanWorkflow {
         options: ScanOptions = ScanOptions(),
         progress: (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
-        let started = Date()
         let roots = try rawRoots.map(absoluteExistingPath)
+        return try run(mirror: mirror, source: .walk(roots), options: options, progress: progress)
+    }
+
+    /// Scans exactly `files`, found and checked already (each a regular audio file at an
+    /// absolute path, once), as a walk would have found them: nothing is walked, and no other
+    /// path is looked at.
+    static func run(
+        mirror: Mirror,
+        files: [FoundFile],
+        options: ScanOptions,
+        progress: (ScanProgress) -> Void
+    ) throws -> ScanSummary {
+        try run(mirror: mirror, source: .files(files), options: options, progress: progress)
+    }
+
+    /// Where a scan's files come from.
+    private enum Source {
+        /// The audio files under these folders (or these files), absolute paths.
+        case walk([String])
+        /// These files and no others.
+        case files([FoundFile])
+
+        /// The paths the scan is of: those of `scan_runs.roots`, and those under which files not met are gone.
+        var roots: [String] {
+            switch self {
+            case .walk(let roots): roots
+            case .files(let files): files.map(\.path)
+            }
+        }
+    }
+
+    private static func run(
+        mirror: Mirror,
+        source: Source,
+        options: ScanOptions,
+        progress: (ScanProgress) -> Void
+    ) throws -> ScanSummary {
+        let started = Date()
+        let roots = source.roots
         // The writer lock is held: a run still `running` is a scan that stopped.
         let inFlightPath = inFlightPath(of: mirror)
         let stoppedRuns = try mirror.failStoppedScanRuns(error: stoppedRunError)
@@ -100,7 +138,7 @@ public enum ScanWorkflow {
             }
             try reader.read(feed: { enqueue in
                 // Reading starts with the first file the walk finds.
-                walkProblems = FolderWalker.walk(roots: roots) { file in
+                func found(_ file: FoundFile) {
                     counts.seen += 1
                     if let old = unseen.removeValue(forKey: file.path) {
                         if !options.full, !(options.retryBad && old.failed), !old.removed,
@@ -114,6 +152,10 @@ public enum ScanWorkflow {
                     }
                     toRead += 1
                     enqueue(file)
+                }
+                switch source {
+                case .walk(let roots): walkProblems = FolderWalker.walk(roots: roots, found: found)
+                case .files(let files): for file in files { found(file) }
                 }
                 progress(ScanProgress(read: 0, toRead: toRead))
             }, store: { batch in

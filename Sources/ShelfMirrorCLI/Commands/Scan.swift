@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MirrorCore
 import MirrorStore
 import MirrorWorkflows
 
@@ -12,6 +13,11 @@ extension ShelfMirror {
                 With no path, reads the audio files of the items `sync` mirrored from AudiobookShelf and \
                 links each file to its item (file_tags.item_id). When AudiobookShelf sees the files under \
                 another path than this machine does (Docker, a NAS), map it with --path-map SERVER=LOCAL.
+                The server's paths are not trusted: only regular audio files inside the library folders are \
+                read (the LOCAL sides of --path-map; without a map, the library folders AudiobookShelf \
+                reported), judged after resolving `..` and symbolic links. A path that leads anywhere else, \
+                a folder, a named pipe or device, or a file that is not audio is skipped without being \
+                opened, and counted: "skipped N files the server listed".
 
                 With paths, walks the given folders (following symbolic links, skipping hidden entries) and reads \
                 every audio file's tags and audio properties with TagLib, on every core. A file whose \
@@ -76,10 +82,11 @@ extension ShelfMirror {
                 }
                 bar.finish()
                 if let scan = items.scan { report(scan) }
+                report(items.skipped)
                 if items.unreachable > 0, let example = items.example {
                     Console.err("  \(items.unreachable) of \(items.files) audio files (\(items.itemsUnreachable) items) are not on this machine, "
-                        + "e.g. \(example.server)" + (example.local == example.server ? "" : " (looked for at \(example.local))") + ".")
-                    Console.err("  hint: if the server sees them under another path, map it: --path-map \(ScanWorkflow.guessPrefix(example.server))=/where/they/are/here")
+                        + "e.g. \(printable(example.server))" + (example.local == example.server ? "" : " (looked for at \(printable(example.local)))") + ".")
+                    Console.err("  hint: if the server sees them under another path, map it: --path-map \(printable(ScanWorkflow.guessPrefix(example.server)))=/where/they/are/here")
                 }
                 return
             }
@@ -90,12 +97,27 @@ extension ShelfMirror {
             report(summary)
         }
 
+        /// A path or message from the server or a file: escaped, on one line, cut.
+        private func printable(_ text: String) -> String { TerminalText.line(text, limit: 300) }
+
+        /// One line for the files the server listed that were not opened, and a few examples.
+        private func report(_ skipped: SkippedFiles) {
+            guard skipped.total > 0 else { return }
+            let which = skipped.total == skipped[.outsideRoots] ? " outside the library folders" : ": " + ScanWorkflow.describe(skipped)
+            Console.err("  skipped \(skipped.total) file\(skipped.total == 1 ? "" : "s") the server listed\(which); "
+                + "only audio files inside the library folders are read (see scan --help)")
+            for file in skipped.examples.prefix(SkippedFiles.examplesPerReason) {
+                let local = file.localPath == file.serverPath ? "" : " (here \(printable(file.localPath)))"
+                Console.err("    \(file.reason.rawValue): \(printable(file.serverPath))\(local)")
+            }
+        }
+
         private func report(_ summary: ScanSummary) {
             for run in summary.stoppedRuns {
                 Console.err("The scan run \(run) did not finish (killed or crashed); it is marked failed.")
             }
             for (path, message) in summary.stoppedReads {
-                Console.err("  unreadable: \(path): \(message); skipped from now on (--retry-bad reads it again)")
+                Console.err("  unreadable: \(printable(path)): \(printable(message)); skipped from now on (--retry-bad reads it again)")
             }
             let c = summary.counts
             let time = String(format: "%.2f", summary.seconds)
@@ -103,13 +125,13 @@ extension ShelfMirror {
                 + "\(c.unchanged) unchanged, \(c.errors) unreadable, \(c.removed) removed.")
             let shown = 20
             for (path, message) in summary.unreadable.prefix(shown) {
-                Console.err("  unreadable: \(path): \(message)")
+                Console.err("  unreadable: \(printable(path)): \(printable(message))")
             }
             if summary.unreadable.count > shown {
                 Console.err("  … and \(summary.unreadable.count - shown) more: shelfmirror query \"SELECT path, error FROM file_tags WHERE error IS NOT NULL\"")
             }
             for problem in summary.walkProblems.prefix(shown) {
-                Console.err("  skipped: \(problem.path): \(problem.message)")
+                Console.err("  skipped: \(printable(problem.path)): \(printable(problem.message))")
             }
         }
     }
