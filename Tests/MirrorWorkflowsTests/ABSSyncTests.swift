@@ -120,7 +120,7 @@ struct ABSSyncTests {
             #expect(found.contains { $0.kind == "item" && $0.artist?.contains(author) == true && $0.snippet.contains("[") })
             let status = try s.mirror.status()
             #expect(status.items == books.count)
-            #expect(status.lastSync?.status == "finished")
+            #expect(status.lastSync?.status == .finished)
             #expect(status.lastSync?.requests == summary.requests)
         }
     }
