@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "MirrorWorkflows", dependencies: [
             "MirrorCore", "MirrorTags", "MirrorStore", "MirrorRemote",
             .product(name: "SwiftCSV", package: "SwiftCSV"),
+            // Connections builds the shared HTTP client the remote clients use.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Faithful fake AudiobookShelf (and later Hardcover) servers, for tests, benchmarks and demo.
         .target(name: "MirrorFakes", dependencies: [
