@@ -28,6 +28,20 @@ enum ErrorReporter {
         if let hint = error.hint { Console.err("hint: \(redactor.scrub(hint))") }
         return ExitCode(exitStatus(for: error.kind))
     }
+
+    /// Any other error (the argument parser's, one no layer wrapped): the argument parser's
+    /// message and exit status, scrubbed as `report` scrubs. Help and `--version` go to standard
+    /// output as they are.
+    static func reportOther(_ error: any Error, redactor: @autoclosure () -> Redactor = Settings.redactor()) -> ExitCode {
+        let status = ShelfMirror.exitCode(for: error)
+        let message = ShelfMirror.fullMessage(for: error)
+        if status == .success {
+            if !message.isEmpty { Console.out(message) }
+        } else if !message.isEmpty {
+            Console.err(redactor().scrub(message))
+        }
+        return status
+    }
 }
 
 /// A usage problem found while running a command (not while parsing it).

@@ -53,7 +53,7 @@ public enum CLI {
         } catch let error as UserFacingError {
             exit(ErrorReporter.report(error).rawValue)
         } catch {
-            ShelfMirror.exit(withError: error)
+            exit(ErrorReporter.reportOther(error).rawValue)
         }
     }
 

@@ -218,4 +218,20 @@ struct SecretsCommandTests {
             #expect(attacker.authorizations.isEmpty)
         }
     }
+
+    // MARK: - The last-resort error output
+
+    /// An error that is not shelfmirror's own (here the argument parser's, quoting the value it
+    /// refused) is scrubbed too: of a configured secret, and of a URL's credentials.
+    @Test func anErrorThatIsNotShelfmirrorsOwnIsScrubbedToo() async throws {
+        let place = try Place()
+        let token = "hc_pat_" + Self.hidden
+        let secret = try await place.run(["query", "SELECT 1", "--db", place.db, "--timeout", token], ["HARDCOVER_TOKEN": token])
+        #expect(secret.status == 64, "\(secret.stderr)")
+        #expect(secret.stderr.contains("is invalid for '--timeout"), "\(secret.stderr)")
+        expectNoSecret(secret, [Self.hidden])
+        let url = try await place.run(["query", "SELECT 1", "--db", place.db, "--timeout", "http://reader:pa55-word@127.0.0.1:9/"])
+        #expect(url.status == 64, "\(url.stderr)")
+        expectNoSecret(url, ["pa55-word"])
+    }
 }
