@@ -41,8 +41,8 @@ struct DiffWorkflowTests {
             let (a, b, c) = (blanked[0], blanked[1], blanked[2])
             let acceptId = try #require(rows.first { $0.itemId == a && $0.field == .narrators }?.id)
             let rejectId = try #require(rows.first { $0.itemId == b && $0.field == .narrators }?.id)
-            #expect(try setup.mirror.decide(changeIds: [acceptId], status: "accepted") == 1)
-            #expect(try setup.mirror.decide(changeIds: [rejectId], status: "rejected") == 1)
+            #expect(try setup.mirror.decide(changeIds: [acceptId], status: .accepted) == 1)
+            #expect(try setup.mirror.decide(changeIds: [rejectId], status: .rejected) == 1)
 
             // The user fills the publisher of one item in ABS; ignores another.
             await setup.abs.update(itemId: a) { $0.publisher = "Chosen Press" }
@@ -52,12 +52,12 @@ struct DiffWorkflowTests {
             #expect(again.new == 0)
             #expect(again.superseded >= 2, "a's publisher is no longer empty; c is ignored")
 
-            let now = try setup.mirror.changeRows(statuses: ["pending", "accepted", "rejected", "superseded"])
-            #expect(now.first { $0.id == acceptId }?.status == "accepted", "an unchanged proposal keeps its decision")
-            #expect(now.first { $0.id == rejectId }?.status == "rejected")
-            #expect(!now.contains { $0.itemId == b && $0.field == .narrators && $0.status == "pending" }, "a rejected proposal is not made again")
-            #expect(!now.contains { $0.itemId == a && $0.field == .publisher && $0.status == "pending" })
-            #expect(!now.contains { $0.itemId == c && ($0.status == "pending" || $0.status == "accepted") }, "an ignored item has no open proposals")
+            let now = try setup.mirror.changeRows(statuses: [.pending, .accepted, .rejected, .superseded])
+            #expect(now.first { $0.id == acceptId }?.status == .accepted, "an unchanged proposal keeps its decision")
+            #expect(now.first { $0.id == rejectId }?.status == .rejected)
+            #expect(!now.contains { $0.itemId == b && $0.field == .narrators && $0.status == .pending }, "a rejected proposal is not made again")
+            #expect(!now.contains { $0.itemId == a && $0.field == .publisher && $0.status == .pending })
+            #expect(!now.contains { $0.itemId == c && ($0.status == .pending || $0.status == .accepted) }, "an ignored item has no open proposals")
         }
     }
 }

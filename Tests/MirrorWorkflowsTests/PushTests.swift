@@ -23,7 +23,7 @@ struct PushTests {
             policy.defaultPolicy = .replace
             _ = try DiffWorkflow.refresh(mirror: setup.mirror, policy: policy)
             let rows = try setup.mirror.changeRows()
-            _ = try setup.mirror.decide(changeIds: rows.map(\.id), status: "accepted")
+            _ = try setup.mirror.decide(changeIds: rows.map(\.id), status: .accepted)
             return try await body(setup, rows)
         }
     }
@@ -83,7 +83,7 @@ struct PushTests {
             #expect(summary.problems.contains { $0.field == "narrators" && $0.reason.contains("Someone Else Entirely") })
             #expect(summary.problems.contains { $0.reason.contains("gone from AudiobookShelf") })
             #expect(try await serverValue(setup, fill.itemId, .narrators) == #"["Someone Else Entirely"]"#, "not overwritten")
-            #expect(try setup.mirror.changeRow(id: fill.id)?.status == "conflict")
+            #expect(try setup.mirror.changeRow(id: fill.id)?.status == .conflict)
             #expect(summary.pushed == rows.count - 1 - goneCount)
         }
     }
@@ -115,7 +115,7 @@ struct PushTests {
                 #expect(Differ.same(row.field, FieldValue(json: now, field: row.field), FieldValue(json: row.current, field: row.field)),
                         "\(row.field) back to its base")
             }
-            #expect(try setup.mirror.changeRow(id: rows.first { $0.id != edited.id }!.id)?.status == "pending")
+            #expect(try setup.mirror.changeRow(id: rows.first { $0.id != edited.id }!.id)?.status == .pending)
             let history = try setup.mirror.pushRuns()
             #expect(history.map(\.kind) == ["undo", "push"])
             await #expect { try await UndoWorkflow.run(mirror: setup.mirror, client: absClient(setup), runId: 99) } throws: { error in

@@ -46,7 +46,7 @@ struct ReviewTests {
     @Test func eachChoiceIsStoredAtOnceAndQuittingResumesLater() async throws {
         try await withPrepared(blank: 4) { setup in
             _ = try DiffWorkflow.refresh(mirror: setup.mirror)
-            let before = try setup.mirror.changeRows(statuses: ["pending"]).count
+            let before = try setup.mirror.changeRows(statuses: [.pending]).count
             var first = ScriptedDecider { n, item in
                 switch n {
                 case 0: return .pick([item.proposals[0].field])
@@ -60,14 +60,14 @@ struct ReviewTests {
             #expect(first.shown.count == 4)
             #expect(first.shown.allSatisfy { $0.total == first.shown[0].total })
             let picked = first.shown[0]
-            let decided = try setup.mirror.changeRows(itemIds: [picked.itemId], statuses: ["accepted", "rejected"])
-            #expect(decided.filter { $0.status == "accepted" }.map(\.field) == [picked.proposals[0].field])
-            #expect(decided.filter { $0.status == "rejected" }.count == picked.proposals.count - 1, "the fields not picked are rejected")
+            let decided = try setup.mirror.changeRows(itemIds: [picked.itemId], statuses: [.accepted, .rejected])
+            #expect(decided.filter { $0.status == .accepted }.map(\.field) == [picked.proposals[0].field])
+            #expect(decided.filter { $0.status == .rejected }.count == picked.proposals.count - 1, "the fields not picked are rejected")
             #expect(s1.edited == 1)
             let editedRow = try #require(try setup.mirror.changeRow(id: first.shown[1].proposals[0].id))
-            #expect(editedRow.status == "accepted")
+            #expect(editedRow.status == .accepted)
             #expect(DiffDisplay.text(editedRow.proposed).hasPrefix("My Own"))
-            let afterFirst = try setup.mirror.changeRows(statuses: ["pending"]).count
+            let afterFirst = try setup.mirror.changeRows(statuses: [.pending]).count
             #expect(afterFirst < before)
 
             // Resume: only items with pending proposals, the one quit on first.
@@ -75,9 +75,9 @@ struct ReviewTests {
             let s2 = try ReviewSession.run(mirror: setup.mirror, decider: &second)
             #expect(!s2.quit)
             #expect(second.shown.first?.itemId == first.shown[3].itemId,
-                    "\(first.shown.map { "\($0.title ?? "") \($0.matchStatus ?? "")" }) then \(second.shown.map { "\($0.title ?? "") \($0.matchStatus ?? "")" })")
+                    "\(first.shown.map { "\($0.title ?? "") \($0.matchStatus?.rawValue ?? "")" }) then \(second.shown.map { "\($0.title ?? "") \($0.matchStatus?.rawValue ?? "")" })")
             #expect(!second.shown.contains { $0.itemId == picked.itemId })
-            #expect(try setup.mirror.changeRows(statuses: ["pending"]).count == afterFirst, "skipping decides nothing")
+            #expect(try setup.mirror.changeRows(statuses: [.pending]).count == afterFirst, "skipping decides nothing")
         }
     }
 
@@ -96,7 +96,7 @@ struct ReviewTests {
             #expect(decider.told[0].contains("is not a usable"))
             #expect(decider.told[1].contains("title has no proposal"))
             let item = try #require(decider.shown.first)
-            #expect(try setup.mirror.changeRows(itemIds: [item.itemId], statuses: ["pending"]).isEmpty)
+            #expect(try setup.mirror.changeRows(itemIds: [item.itemId], statuses: [.pending]).isEmpty)
         }
     }
 
@@ -144,7 +144,7 @@ struct ReviewTests {
             #expect(summary.edited == 1)
             let edited = try setup.mirror.changeRow(id: narrators.id)
             #expect(edited?.proposed == #"["Someone Else","Another One"]"#)
-            #expect(edited?.status == "accepted")
+            #expect(edited?.status == .accepted)
         }
     }
 

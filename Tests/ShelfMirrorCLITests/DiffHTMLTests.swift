@@ -8,19 +8,19 @@ import Testing
 /// `diff --format html`: one self-contained page, escaped, grouped by item, words marked.
 struct DiffHTMLTests {
     static func row(_ id: Int64, _ item: String, _ title: String?, _ field: DiffField, _ current: String?, _ proposed: String,
-                    source: String = "hardcover", status: String = "pending", match: String? = "auto") -> ChangeRow {
+                    source: Proposal.Source = .hardcover, status: ChangeStatus = .pending, match: MatchStatus? = .auto) -> ChangeRow {
         ChangeRow(id: id, itemId: item, itemTitle: title, field: field, current: current.map(JSONText.string),
                   proposed: JSONText.string(proposed), source: source, action: current == nil ? .fill : .replace, status: status,
-                  matchStatus: source == "tags" ? nil : match, score: source == "tags" ? nil : 0.9321, bookId: source == "tags" ? nil : 4_100)
+                  matchStatus: source == .tags ? nil : match, score: source == .tags ? nil : 0.9321, bookId: source == .tags ? nil : 4_100)
     }
 
     static let sample: [ChangeRow] = [
         row(1, "li_a", "A Night in Ashdown", .title, "A Night in Ashdown Manor", "A Night at Ashdown Hall"),
         row(2, "li_a", "A Night in Ashdown", .narrators, nil, "Kate Porter"),
-        row(3, "li_b", "三体", .title, "三体", "三體", status: "accepted", match: "needs_review"),
-        row(4, "li_c", "Dune 🏜️", .publisher, nil, "Ace", source: "tags"),
-        row(5, "li_c", "Dune 🏜️", .genres, "Science Fiction", "Science Fiction, Classics", status: "rejected"),
-        row(6, "li_c", "Dune 🏜️", .language, nil, "English", source: "tags"),
+        row(3, "li_b", "三体", .title, "三体", "三體", status: .accepted, match: .needsReview),
+        row(4, "li_c", "Dune 🏜️", .publisher, nil, "Ace", source: .tags),
+        row(5, "li_c", "Dune 🏜️", .genres, "Science Fiction", "Science Fiction, Classics", status: .rejected),
+        row(6, "li_c", "Dune 🏜️", .language, nil, "English", source: .tags),
     ]
 
     static func html(_ rows: [ChangeRow]) -> String {
@@ -108,8 +108,8 @@ struct DiffHTMLTests {
         let tags = Self.changeTags(html)
         #expect(tags.count == Self.sample.count)
         for (tag, row) in zip(tags, Self.sample) {
-            #expect(tag.contains("data-status=\"\(row.status)\" data-field=\"\(row.field.rawValue)\" data-source=\"\(row.source)\" "
-                + "data-match=\"\(row.matchStatus ?? "none")\" data-action=\"\(row.action.rawValue)\""), "\(tag)")
+            #expect(tag.contains("data-status=\"\(row.status.rawValue)\" data-field=\"\(row.field.rawValue)\" data-source=\"\(row.source.rawValue)\" "
+                + "data-match=\"\(row.matchStatus?.rawValue ?? "none")\" data-action=\"\(row.action.rawValue)\""), "\(tag)")
         }
         // The filter bar shows only with the script; its choices are the values present, counted.
         #expect(html.contains("<form id=\"filters\" class=\"filters\" hidden>"))

@@ -166,11 +166,11 @@ struct HostileOutputTests {
         let lines = try DecisionImport.csv(csv)
         #expect(lines.map(\.proposed) == Self.hostileRows.map { Optional(DiffDisplay.text($0.proposed)) })
         #expect(lines.map(\.id) == Self.hostileRows.map { Optional(String($0.id)) })
-        #expect(lines.map(\.status) == Self.hostileRows.map { Optional($0.status) })
+        #expect(lines.map(\.status) == Self.hostileRows.map { Optional($0.status.rawValue) })
     }
 
     @Test func reviewShowsControlCharactersEscaped() {
-        let item = ReviewItem(itemId: "li_a", title: "Pwned \(Self.pwned)", matchStatus: "needs_review", score: 0.8, bookId: 7,
+        let item = ReviewItem(itemId: "li_a", title: "Pwned \(Self.pwned)", matchStatus: .needsReview, score: 0.8, bookId: 7,
                               bookTitle: "Book \u{1B}[8m", proposals: Array(Self.hostileRows.prefix(2)),
                               alternatives: [(bookId: 8, title: "Other\u{07}", authors: ["A\u{9B}2J"], score: 0.5)], position: 1, total: 1)
         let lines = TerminalDecider.lines(item, terminal: Self.pipe)
@@ -213,7 +213,7 @@ struct HostileOutputTests {
         var edited: [Int64: String] = [:]
         do {
             let mirror = try Mirror.openForWriting(path: servers.db)
-            let rows = try mirror.changeRows(statuses: ["pending"])
+            let rows = try mirror.changeRows(statuses: [.pending])
             try #require(rows.count >= values.count)
             for (row, value) in zip(rows, values) {
                 try mirror.editChange(id: row.id, proposedJSON: JSONText.string(value))
@@ -236,7 +236,7 @@ struct HostileOutputTests {
         for (id, json) in edited {
             let row = try #require(try mirror.changeRow(id: id))
             #expect(row.proposed == json)
-            #expect(row.status == "accepted")
+            #expect(row.status == .accepted)
         }
     }
 }

@@ -2,6 +2,91 @@ import Foundation
 import GRDB
 import MirrorCore
 
+/// One row of `change`: a field change `diff` proposed, the value it would replace (its base),
+/// and where it is in its life. Columns are read and written by name: a column added to the
+/// table later does not shift any other.
+public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "change"
+
+    public var id: Int64?
+    public var itemId: String
+    public var field: DiffField
+    /// JSON; nil when the field was empty in AudiobookShelf.
+    public var currentValue: String?
+    /// JSON: the value a push sends (the user's, when they edited it).
+    public var proposedValue: String
+    /// JSON: what `diff` computed. A refresh compares its new proposal with this one, so an edit
+    /// survives it.
+    public var suggestedValue: String
+    public var source: Proposal.Source
+    public var action: Proposal.Action
+    public var status: ChangeStatus
+    /// The Hardcover book and edition a `hardcover` proposal came from.
+    public var bookId: Int?
+    public var editionId: Int?
+    public var createdAt: String
+    public var decidedAt: String?
+    public var pushRunId: Int64?
+
+    public init(id: Int64? = nil, itemId: String, field: DiffField, currentValue: String?, proposedValue: String,
+                suggestedValue: String, source: Proposal.Source, action: Proposal.Action, status: ChangeStatus = .pending,
+                bookId: Int? = nil, editionId: Int? = nil, createdAt: String, decidedAt: String? = nil, pushRunId: Int64? = nil) {
+        self.id = id
+        self.itemId = itemId
+        self.field = field
+        self.currentValue = currentValue
+        self.proposedValue = proposedValue
+        self.suggestedValue = suggestedValue
+        self.source = source
+        self.action = action
+        self.status = status
+        self.bookId = bookId
+        self.editionId = editionId
+        self.createdAt = createdAt
+        self.decidedAt = decidedAt
+        self.pushRunId = pushRunId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, itemId = "item_id", field, currentValue = "current_value", proposedValue = "proposed_value"
+        case suggestedValue = "suggested_value", source, action, status, bookId = "book_id", editionId = "edition_id"
+        case createdAt = "created_at", decidedAt = "decided_at", pushRunId = "push_run_id"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let itemId = Column(CodingKeys.itemId)
+        public static let field = Column(CodingKeys.field)
+        public static let currentValue = Column(CodingKeys.currentValue)
+        public static let proposedValue = Column(CodingKeys.proposedValue)
+        public static let suggestedValue = Column(CodingKeys.suggestedValue)
+        public static let source = Column(CodingKeys.source)
+        public static let action = Column(CodingKeys.action)
+        public static let status = Column(CodingKeys.status)
+        public static let bookId = Column(CodingKeys.bookId)
+        public static let editionId = Column(CodingKeys.editionId)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let decidedAt = Column(CodingKeys.decidedAt)
+        public static let pushRunId = Column(CodingKeys.pushRunId)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension DerivableRequest<ChangeRecord> {
+    /// Changes in one of these statuses.
+    public func filter(statuses: Set<ChangeStatus>) -> Self {
+        filter(statuses.contains(ChangeRecord.Columns.status))
+    }
+
+    /// Changes a person may still decide: pending, accepted or rejected.
+    public func decidable() -> Self {
+        filter(statuses: ChangeStatus.decidable)
+    }
+}
+
 /// An item `diff` proposes changes for: what ABS holds, what its match and its files say.
 public struct DiffSubject: Sendable {
     public var itemId: String
@@ -14,7 +99,8 @@ public struct DiffSubject: Sendable {
     public var ignored = false
 }
 
-/// A stored proposal, as `diff`, `accept` and `reject` see it.
+/// A stored proposal, as `diff`, `accept` and `reject` see it: the change with its item's title
+/// and its item's match.
 public struct ChangeRow: Sendable, Equatable {
     public var id: Int64
     public var itemId: String
@@ -23,12 +109,59 @@ public struct ChangeRow: Sendable, Equatable {
     /// JSON; nil when the field is empty in AudiobookShelf.
     public var current: String?
     public var proposed: String
-    public var source: String
+    public var source: Proposal.Source
     public var action: Proposal.Action
-    public var status: String
-    public var matchStatus: String?
+    public var status: ChangeStatus
+    public var matchStatus: MatchStatus?
     public var score: Double?
     public var bookId: Int?
+}
+
+extension ChangeRow: FetchableRecord {
+    /// The columns of `ChangeRow.request`, by name.
+    enum Columns {
+        static let itemTitle = Column("item_title")
+        static let matchStatus = Column("match_status")
+        static let matchScore = Column("match_score")
+    }
+
+    /// Every stored proposal with its item's title and match, by title.
+    static let sql = """
+        SELECT c.id, c.item_id, i.title AS item_title, c.field, c.current_value, c.proposed_value, c.source, c.action, c.status,
+               m.status AS match_status, m.score AS match_score, c.book_id
+        FROM change c JOIN abs_item i ON i.id = c.item_id LEFT JOIN match m ON m.item_id = c.item_id
+        """
+    static let order = "ORDER BY i.title COLLATE NOCASE, i.id, c.id"
+
+    public init(row: Row) throws {
+        typealias C = ChangeRecord.Columns
+        id = try row.decode(forColumn: C.id)
+        itemId = try row.decode(forColumn: C.itemId)
+        itemTitle = try row.decode(forColumn: Columns.itemTitle)
+        field = try row.decode(forColumn: C.field)
+        current = try row.decode(forColumn: C.currentValue)
+        proposed = try row.decode(forColumn: C.proposedValue)
+        source = try row.decode(forColumn: C.source)
+        action = try row.decode(forColumn: C.action)
+        status = try row.decode(forColumn: C.status)
+        matchStatus = try (row.decode(String?.self, forColumn: Columns.matchStatus)).flatMap(MatchStatus.init(rawValue:))
+        score = try row.decode(forColumn: Columns.matchScore)
+        bookId = try row.decode(forColumn: C.bookId)
+    }
+}
+
+/// A decision on one proposal, as `import-decisions` applies it: a status, and the user's own
+/// value (JSON) when they edited it.
+public struct ChangeDecision: Sendable, Equatable {
+    public var changeId: Int64
+    public var status: ChangeStatus
+    public var editedJSON: String?
+
+    public init(changeId: Int64, status: ChangeStatus, editedJSON: String? = nil) {
+        self.changeId = changeId
+        self.status = status
+        self.editedJSON = editedJSON
+    }
 }
 
 extension Mirror {
@@ -40,34 +173,34 @@ extension Mirror {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT i.id, i.title, i.subtitle, i.authors_json, i.narrators_json, i.series_json, i.published_year, i.publisher,
                        i.description, i.description_html, i.isbn, i.asin, i.language, i.genres_json,
-                       m.status, m.score, m.book_id, m.edition_id
+                       m.status AS match_status, m.score AS match_score, m.book_id, m.edition_id
                 FROM abs_item i LEFT JOIN match m ON m.item_id = i.id
                 WHERE i.removed_at IS NULL AND i.fetched_fingerprint IS NOT NULL
                 ORDER BY i.key
                 """)
             var wantedBooks = Set<Int>()
             while let row = try rows.next() {
-                let id: String = row[0]
+                let id: String = row["id"]
                 if let itemIds, !itemIds.contains(id) { continue }
                 var m = ItemMetadata()
-                m.title = row[1]
-                m.subtitle = row[2]
-                m.authors = Self.stringArray(row[3])
-                m.narrators = Self.stringArray(row[4])
-                m.series = Self.seriesArray(row[5])
-                m.publishedYear = row[6]
-                m.publisher = row[7]
-                m.descriptionPlain = row[8]
-                m.descriptionHTML = row[9]
-                m.isbn = row[10]
-                m.asin = row[11]
-                m.language = row[12]
-                m.genres = Self.stringArray(row[13])
-                var subject = DiffSubject(itemId: id, title: row[1], current: BookFields(item: m), match: nil, hardcover: nil, tags: nil)
-                subject.ignored = (row[14] as String?) == MatchStatus.ignored.rawValue
-                if let status = (row[14] as String?).flatMap(MatchStatus.init(rawValue:)), let bookId: Int = row[16],
-                   [.auto, .needsReview, .confirmed].contains(status) {
-                    subject.match = (status, row[15], bookId, row[17])
+                m.title = row["title"]
+                m.subtitle = row["subtitle"]
+                m.authors = Self.stringArray(row["authors_json"])
+                m.narrators = Self.stringArray(row["narrators_json"])
+                m.series = Self.seriesArray(row["series_json"])
+                m.publishedYear = row["published_year"]
+                m.publisher = row["publisher"]
+                m.descriptionPlain = row["description"]
+                m.descriptionHTML = row["description_html"]
+                m.isbn = row["isbn"]
+                m.asin = row["asin"]
+                m.language = row["language"]
+                m.genres = Self.stringArray(row["genres_json"])
+                var subject = DiffSubject(itemId: id, title: m.title, current: BookFields(item: m), match: nil, hardcover: nil, tags: nil)
+                let status = (row["match_status"] as String?).flatMap(MatchStatus.init(rawValue:))
+                subject.ignored = status == .ignored
+                if let status, let bookId: Int = row["book_id"], [.auto, .needsReview, .confirmed].contains(status) {
+                    subject.match = (status, row["match_score"], bookId, row["edition_id"])
                     wantedBooks.insert(bookId)
                 }
                 subjects.append(subject)
@@ -94,24 +227,24 @@ extension Mirror {
             ORDER BY item_id, length(all_tags) DESC, path
             """)
         while let row = try rows.next() {
-            let id: String = row[0]
+            let id: String = row["item_id"]
             guard out[id] == nil else { continue }
             var t = TagFields()
-            t.title = row[1]
-            t.subtitle = row[2]
-            t.artist = row[3]
-            t.album = row[4]
-            t.albumArtist = row[5]
-            t.composer = row[6]
-            t.genre = row[7]
-            t.year = row[8]
-            t.series = row[9]
-            t.seriesPart = row[10]
-            t.asin = row[11]
-            t.isbn = row[12]
-            t.language = row[13]
-            t.publisher = row[14]
-            t.description = row[15]
+            t.title = row["title"]
+            t.subtitle = row["subtitle"]
+            t.artist = row["artist"]
+            t.album = row["album"]
+            t.albumArtist = row["album_artist"]
+            t.composer = row["composer"]
+            t.genre = row["genre"]
+            t.year = row["year"]
+            t.series = row["series"]
+            t.seriesPart = row["series_part"]
+            t.asin = row["asin"]
+            t.isbn = row["isbn"]
+            t.language = row["language"]
+            t.publisher = row["publisher"]
+            t.description = row["description"]
             out[id] = BookFields(tags: t)
         }
         return out
@@ -126,42 +259,38 @@ extension Mirror {
         return try write { db in
             // The latest decision-bearing proposal per item and field: open ones, and rejected
             // ones (a proposal the user rejected is not made again while it stays the same).
-            var open: [String: [DiffField: (id: Int64, current: String?, suggested: String, source: String, isOpen: Bool)]] = [:]
+            var latest: [String: [DiffField: ChangeRecord]] = [:]
             let ids = Set(proposals.keys)
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, item_id, field, current_value, suggested_value, source, status FROM change
-                WHERE status IN ('pending', 'accepted', 'rejected') ORDER BY id
-                """) {
-                let item: String = row[1]
-                guard ids.contains(item), let field = DiffField(rawValue: row[2]) else { continue }
-                let status: String = row[6]
-                open[item, default: [:]][field] = (row[0], row[3], row[4], row[5], status != "rejected")
+            for change in try ChangeRecord.all().decidable().order(ChangeRecord.Columns.id).fetchAll(db) where ids.contains(change.itemId) {
+                latest[change.itemId, default: [:]][change.field] = change
             }
-            let supersede = try db.cachedStatement(sql: "UPDATE change SET status = 'superseded', decided_at = ? WHERE id = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO change (item_id, field, current_value, proposed_value, suggested_value, source, action, status, book_id,
-                    edition_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-                """)
+            func supersede(_ old: ChangeRecord) throws {
+                var old = old
+                old.status = .superseded
+                old.decidedAt = now
+                try old.update(db, columns: [ChangeRecord.Columns.status, ChangeRecord.Columns.decidedAt])
+            }
             var added = 0, superseded = 0
             for (item, list) in proposals {
-                var existing = open[item] ?? [:]
+                var existing = latest[item] ?? [:]
                 for p in list {
                     let current = p.current?.json
                     if let old = existing.removeValue(forKey: p.field) {
-                        if old.current == current, old.suggested == p.proposed.json, old.source == p.source.rawValue { continue }
-                        if old.isOpen {
-                            try supersede.execute(arguments: [now, old.id])
+                        if old.currentValue == current, old.suggestedValue == p.proposed.json, old.source == p.source { continue }
+                        if old.status != .rejected {
+                            try supersede(old)
                             superseded += 1
                         }
                     }
-                    let m = match[item]
-                    try insert.execute(arguments: [item, p.field.rawValue, current, p.proposed.json, p.proposed.json, p.source.rawValue, p.action.rawValue,
-                                                   p.source == .hardcover ? m?.bookId : nil, p.source == .hardcover ? m?.editionId : nil, now])
+                    let m = p.source == .hardcover ? match[item] : nil
+                    var change = ChangeRecord(itemId: item, field: p.field, currentValue: current, proposedValue: p.proposed.json,
+                                              suggestedValue: p.proposed.json, source: p.source, action: p.action,
+                                              bookId: m?.bookId, editionId: m?.editionId, createdAt: now)
+                    try change.insert(db)
                     added += 1
                 }
-                for (_, old) in existing where old.isOpen {
-                    try supersede.execute(arguments: [now, old.id])
+                for (_, old) in existing where old.status != .rejected {
+                    try supersede(old)
                     superseded += 1
                 }
             }
@@ -170,74 +299,62 @@ extension Mirror {
     }
 
     /// Stored proposals, filtered; open ones (pending and accepted) by default.
-    public func changeRows(itemIds: Set<String>? = nil, fields: Set<DiffField>? = nil, statuses: Set<String> = ["pending", "accepted"]) throws -> [ChangeRow] {
+    public func changeRows(itemIds: Set<String>? = nil, fields: Set<DiffField>? = nil,
+                           statuses: Set<ChangeStatus> = [.pending, .accepted]) throws -> [ChangeRow] {
         try read { db in
+            let marks = databaseQuestionMarks(count: statuses.count)
+            let rows = try ChangeRow.fetchCursor(db, sql: "\(ChangeRow.sql) WHERE c.status IN (\(marks)) \(ChangeRow.order)",
+                                                 arguments: StatementArguments(Array(statuses)))
             var out: [ChangeRow] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT c.id, c.item_id, i.title, c.field, c.current_value, c.proposed_value, c.source, c.action, c.status,
-                       m.status, m.score, c.book_id
-                FROM change c JOIN abs_item i ON i.id = c.item_id LEFT JOIN match m ON m.item_id = c.item_id
-                ORDER BY i.title COLLATE NOCASE, i.id, c.id
-                """)
             while let row = try rows.next() {
-                let status: String = row[8]
-                guard statuses.contains(status), let field = DiffField(rawValue: row[3]) else { continue }
-                if let itemIds, !itemIds.contains(row[1] as String) { continue }
-                if let fields, !fields.contains(field) { continue }
-                out.append(ChangeRow(id: row[0], itemId: row[1], itemTitle: row[2], field: field, current: row[4], proposed: row[5],
-                                     source: row[6], action: Proposal.Action(rawValue: row[7]) ?? .fill, status: status,
-                                     matchStatus: row[9], score: row[10], bookId: row[11]))
+                if let itemIds, !itemIds.contains(row.itemId) { continue }
+                if let fields, !fields.contains(row.field) { continue }
+                out.append(row)
             }
             return out
         }
     }
 
-    /// Sets the decision of these proposals (only open ones change). Returns how many changed.
+    /// One stored proposal, whatever its status.
+    public func changeRow(id: Int64) throws -> ChangeRow? {
+        try read { db in
+            try ChangeRow.fetchOne(db, sql: "\(ChangeRow.sql) WHERE c.id = ?", arguments: [id])
+        }
+    }
+
+    /// Sets the decision of these proposals (only decidable ones change). Returns how many changed.
     @discardableResult
-    public func decide(changeIds: [Int64], status: String) throws -> Int {
+    public func decide(changeIds: [Int64], status: ChangeStatus) throws -> Int {
         let now = ISO8601.now()
         return try write { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE change SET status = ?, decided_at = ? WHERE id = ? AND status IN ('pending', 'accepted', 'rejected')
-                """)
             var n = 0
-            for id in changeIds {
-                try statement.execute(arguments: [status, now, id])
-                n += db.changesCount
+            for start in stride(from: 0, to: changeIds.count, by: 500) {
+                let chunk = changeIds[start..<min(start + 500, changeIds.count)]
+                n += try ChangeRecord.filter(keys: chunk).decidable()
+                    .updateAll(db, ChangeRecord.Columns.status.set(to: status), ChangeRecord.Columns.decidedAt.set(to: now))
             }
             return n
         }
-    }
-}
-
-extension Mirror {
-    /// One stored proposal.
-    public func changeRow(id: Int64) throws -> ChangeRow? {
-        try changeRows(statuses: ["pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed"]).first { $0.id == id }
     }
 
     /// A value the user edited: it replaces the proposal's and is accepted.
     public func editChange(id: Int64, proposedJSON: String) throws {
         let now = ISO8601.now()
         try write { db in
-            try db.execute(sql: """
-                UPDATE change SET proposed_value = ?, status = 'accepted', decided_at = ? WHERE id = ? AND status IN ('pending', 'accepted', 'rejected')
-                """, arguments: [proposedJSON, now, id])
+            _ = try ChangeRecord.filter(key: id).decidable()
+                .updateAll(db, ChangeRecord.Columns.proposedValue.set(to: proposedJSON),
+                           ChangeRecord.Columns.status.set(to: ChangeStatus.accepted), ChangeRecord.Columns.decidedAt.set(to: now))
         }
     }
 
     /// Decisions and edits together, all or nothing.
-    public func applyDecisions(_ decisions: [(id: Int64, status: String, proposedJSON: String?)]) throws {
+    public func applyDecisions(_ decisions: [ChangeDecision]) throws {
         let now = ISO8601.now()
         try write { db in
-            let decide = try db.cachedStatement(sql: "UPDATE change SET status = ?, decided_at = ? WHERE id = ?")
-            let edit = try db.cachedStatement(sql: "UPDATE change SET status = ?, proposed_value = ?, decided_at = ? WHERE id = ?")
             for d in decisions {
-                if let json = d.proposedJSON {
-                    try edit.execute(arguments: [d.status, json, now, d.id])
-                } else {
-                    try decide.execute(arguments: [d.status, now, d.id])
-                }
+                var assignments = [ChangeRecord.Columns.status.set(to: d.status), ChangeRecord.Columns.decidedAt.set(to: now)]
+                if let json = d.editedJSON { assignments.append(ChangeRecord.Columns.proposedValue.set(to: json)) }
+                _ = try ChangeRecord.filter(key: d.changeId).updateAll(db, assignments)
             }
         }
     }

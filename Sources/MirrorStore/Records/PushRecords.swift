@@ -105,7 +105,7 @@ extension Mirror {
     }
 
     /// Marks changes (not journaled: conflicts found before sending).
-    public func markChanges(_ ids: [Int64], status: String) throws {
+    public func markChanges(_ ids: [Int64], status: ChangeStatus) throws {
         _ = try decide(changeIds: ids, status: status)
     }
 

@@ -18,7 +18,7 @@ public enum PushWorkflow {
 
         var order: [String] = []
         var byItem: [String: [ChangeRow]] = [:]
-        for row in try mirror.changeRows(itemIds: options.itemIds, statuses: ["accepted"]) {
+        for row in try mirror.changeRows(itemIds: options.itemIds, statuses: [.accepted]) {
             if byItem[row.itemId] == nil { order.append(row.itemId) }
             byItem[row.itemId, default: []].append(row)
         }
@@ -63,8 +63,8 @@ public enum PushWorkflow {
         guard !dryRun else { return }
         // The journal entries were settled by the engine; here the changes follow.
         try mirror.settleChanges(pushed: outcome.applied.compactMap(\.changeId), runId: runId)
-        try mirror.markChanges(outcome.conflicts.compactMap(\.0.changeId), status: "conflict")
-        try mirror.markChanges(outcome.failed.compactMap(\.0.changeId), status: "failed")
+        try mirror.markChanges(outcome.conflicts.compactMap(\.0.changeId), status: .conflict)
+        try mirror.markChanges(outcome.failed.compactMap(\.0.changeId), status: .failed)
     }
 
     /// A user without the update permission is told so before anything is sent.
@@ -138,7 +138,7 @@ public enum UndoWorkflow {
         var summary = PushSummary()
         let newRun = dryRun ? nil : try mirror.beginPushRun(kind: "undo", undoes: target, server: client.connection.baseURL.absoluteString)
         summary.runId = newRun
-        let titles = try Dictionary(mirror.changeRows(statuses: ["pushed", "accepted", "pending", "rejected", "conflict", "failed", "superseded"])
+        let titles = try Dictionary(mirror.changeRows(statuses: Set(ChangeStatus.allCases))
             .map { ($0.itemId, $0.itemTitle ?? $0.itemId) }, uniquingKeysWith: { a, _ in a })
         let ids = PushEngine.unique(entries.map(\.itemId))
         do {

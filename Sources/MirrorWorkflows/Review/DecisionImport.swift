@@ -76,9 +76,9 @@ public enum DecisionImport {
 
     static func apply(_ lines: [Line], mirror: Mirror) throws -> Summary {
         var problems: [Problem] = []
-        var decisions: [(id: Int64, status: String, proposedJSON: String?)] = []
+        var decisions: [ChangeDecision] = []
         var summary = Summary()
-        let open = Dictionary(try mirror.changeRows(statuses: ["pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed"])
+        let open = Dictionary(try mirror.changeRows(statuses: Set(ChangeStatus.allCases))
             .map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for line in lines {
             func problem(_ reason: String) { problems.append(Problem(line: line.number, reason: reason)) }
@@ -88,12 +88,12 @@ public enum DecisionImport {
                 problem("proposal \(id) is for \(row.field.rawValue), not \(line.field ?? "nothing")")
                 continue
             }
-            guard ["pending", "accepted", "rejected"].contains(row.status) else {
-                problem("proposal \(id) is \(row.status) now (it changed since the export): export again")
+            guard ChangeStatus.decidable.contains(row.status) else {
+                problem("proposal \(id) is \(row.status.rawValue) now (it changed since the export): export again")
                 continue
             }
             let status = (line.status ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            let normalized = ["accept": "accepted", "accepted": "accepted", "reject": "rejected", "rejected": "rejected", "pending": "pending"][status]
+            let normalized: ChangeStatus? = ["accept": .accepted, "accepted": .accepted, "reject": .rejected, "rejected": .rejected, "pending": .pending][status]
             guard let normalized else { problem("status \"\(line.status ?? "")\" must be accepted, rejected or pending"); continue }
             var edited: String? = nil
             if let proposed = line.proposed {
@@ -108,13 +108,14 @@ public enum DecisionImport {
                     if edited == nil { problem("\"\(proposed)\" is not a usable \(row.field.rawValue): give \(FieldText.rule(row.field))"); continue }
                 }
             }
-            if edited != nil, normalized == "rejected" { problem("an edited value must be accepted or pending, not rejected"); continue }
+            if edited != nil, normalized == .rejected { problem("an edited value must be accepted or pending, not rejected"); continue }
             if edited == nil, normalized == row.status { summary.unchanged += 1; continue }
-            decisions.append((id, edited != nil ? "accepted" : normalized, edited))
+            let decided: ChangeStatus = edited != nil ? .accepted : normalized
+            decisions.append(ChangeDecision(changeId: id, status: decided, editedJSON: edited))
             if edited != nil { summary.edited += 1 }
-            switch edited != nil ? "accepted" : normalized {
-            case "accepted": summary.accepted += 1
-            case "rejected": summary.rejected += 1
+            switch decided {
+            case .accepted: summary.accepted += 1
+            case .rejected: summary.rejected += 1
             default: summary.pending += 1
             }
         }

@@ -6,7 +6,7 @@ import MirrorStore
 public struct ReviewItem: Sendable {
     public var itemId: String
     public var title: String?
-    public var matchStatus: String?
+    public var matchStatus: MatchStatus?
     public var score: Double?
     public var bookId: Int?
     public var bookTitle: String?
@@ -66,18 +66,18 @@ public enum ReviewSession {
             position += 1
             var presented = false
             while true {
-                let proposals = try mirror.changeRows(itemIds: [itemId], statuses: ["pending"])
+                let proposals = try mirror.changeRows(itemIds: [itemId], statuses: [.pending])
                 guard !proposals.isEmpty else { break }
                 if !presented { summary.items += 1; presented = true }
                 let item = try reviewItem(itemId, proposals: proposals, mirror: mirror, config: config, position: position, total: order.count)
                 switch try decider.decide(item) {
                 case .acceptAll:
-                    summary.accepted += try mirror.decide(changeIds: proposals.map(\.id), status: "accepted")
+                    summary.accepted += try mirror.decide(changeIds: proposals.map(\.id), status: .accepted)
                 case .pick(let fields):
-                    summary.accepted += try mirror.decide(changeIds: proposals.filter { fields.contains($0.field) }.map(\.id), status: "accepted")
-                    summary.rejected += try mirror.decide(changeIds: proposals.filter { !fields.contains($0.field) }.map(\.id), status: "rejected")
+                    summary.accepted += try mirror.decide(changeIds: proposals.filter { fields.contains($0.field) }.map(\.id), status: .accepted)
+                    summary.rejected += try mirror.decide(changeIds: proposals.filter { !fields.contains($0.field) }.map(\.id), status: .rejected)
                 case .rejectAll:
-                    summary.rejected += try mirror.decide(changeIds: proposals.map(\.id), status: "rejected")
+                    summary.rejected += try mirror.decide(changeIds: proposals.map(\.id), status: .rejected)
                 case .skip:
                     summary.skipped += 1
                 case .edit(let field, let text):
@@ -112,11 +112,11 @@ public enum ReviewSession {
 
     /// Items with pending proposals: needs review first, then by title.
     static func itemOrder(_ mirror: Mirror) throws -> [String] {
-        let rows = try mirror.changeRows(statuses: ["pending"])
+        let rows = try mirror.changeRows(statuses: [.pending])
         var seen = Set<String>()
         let items = rows.compactMap { row -> (String, Bool, String)? in
             guard seen.insert(row.itemId).inserted else { return nil }
-            return (row.itemId, row.matchStatus == MatchStatus.needsReview.rawValue, row.itemTitle ?? "")
+            return (row.itemId, row.matchStatus == .needsReview, row.itemTitle ?? "")
         }
         return items.sorted { ($0.1 ? 0 : 1, $0.2.lowercased(), $0.0) < ($1.1 ? 0 : 1, $1.2.lowercased(), $1.0) }.map(\.0)
     }
@@ -133,7 +133,7 @@ public enum ReviewSession {
             }
         }
         let bookTitle = try stored?.bookId.flatMap { try mirror.hardcoverBook(id: $0)?.title }
-        return ReviewItem(itemId: itemId, title: proposals.first?.itemTitle, matchStatus: stored?.status.rawValue, score: stored?.score,
+        return ReviewItem(itemId: itemId, title: proposals.first?.itemTitle, matchStatus: stored?.status, score: stored?.score,
                           bookId: stored?.bookId, bookTitle: bookTitle, proposals: proposals, alternatives: alternatives,
                           position: position, total: total)
     }

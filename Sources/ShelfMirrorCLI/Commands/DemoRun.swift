@@ -165,14 +165,14 @@ final class DemoRun: @unchecked Sendable {
 
     private func accept() async throws {
         let mirror = try openMirror()
-        let pending = try mirror.changeRows(statuses: ["pending"])
+        let pending = try mirror.changeRows(statuses: [.pending])
         let chosen = pending.filter { r in
-            if r.source == Proposal.Source.tags.rawValue { return r.action == .fill }
-            return r.matchStatus == MatchStatus.auto.rawValue && (r.score ?? 0) >= Self.minScore
+            if r.source == .tags { return r.action == .fill }
+            return r.matchStatus == .auto && (r.score ?? 0) >= Self.minScore
         }
-        let n = try mirror.decide(changeIds: chosen.map(\.id), status: "accepted")
-        let fromTags = chosen.filter { $0.source == Proposal.Source.tags.rawValue }
-        let replacements = chosen.filter { $0.source != Proposal.Source.tags.rawValue && $0.action == .replace }.count
+        let n = try mirror.decide(changeIds: chosen.map(\.id), status: .accepted)
+        let fromTags = chosen.filter { $0.source == .tags }
+        let replacements = chosen.filter { $0.source != .tags && $0.action == .replace }.count
         line("Accepted \(n): the proposals of automatic matches scoring at least \(String(format: "%.2f", Self.minScore)) "
             + "(\(chosen.count - fromTags.count - replacements) fills, \(replacements) replacements), and \(fromTags.count) fills "
             + "from the files' tags where Hardcover has nothing")
@@ -191,7 +191,7 @@ final class DemoRun: @unchecked Sendable {
         }
 
         // Someone edits one of the fields on the server after the sync: push must leave it alone.
-        let accepted = try mirror.changeRows(statuses: ["accepted"])
+        let accepted = try mirror.changeRows(statuses: [.accepted])
         if let row = accepted.first(where: { $0.field == .narrators && $0.current == nil }),
            case .list(let names)? = FieldValue(json: row.proposed, field: .narrators), let state = absServer?.state {
             await state.update(itemId: row.itemId) { $0.narrators = names }
@@ -201,7 +201,7 @@ final class DemoRun: @unchecked Sendable {
 
         let summary = try await PushWorkflow.run(mirror: mirror, client: client)
         pushRunId = summary.runId
-        pushed = try mirror.changeRows(statuses: ["pushed"])
+        pushed = try mirror.changeRows(statuses: [.pushed])
         line("Pushed \(summary.pushed) fields of \(summary.items) items in \(summary.requests) requests (run \(summary.runId ?? 0)); "
             + "\(summary.conflicts) conflict\(summary.conflicts == 1 ? "" : "s"), \(summary.failed) failed")
         for p in summary.problems.prefix(5) { line("  \(p.item) — \(p.field): \(p.reason)") }
@@ -276,7 +276,7 @@ final class DemoRun: @unchecked Sendable {
         if !wrong.isEmpty {
             throw DemoCheckFailure("\(wrong.count) of \(pushed.count) fields are not back to their old values on the server, e.g. \(wrong[0])")
         }
-        let pending = Set(try mirror.changeRows(statuses: ["pending"]).map(\.id))
+        let pending = Set(try mirror.changeRows(statuses: [.pending]).map(\.id))
         let reopened = pushed.filter { pending.contains($0.id) }.count
         line("Check: all \(pushed.count) fields hold their old values on the sample AudiobookShelf again; "
             + (reopened == pushed.count ? "their proposals are pending again" : "\(reopened) of their proposals are pending again"))
@@ -363,15 +363,15 @@ final class DemoRun: @unchecked Sendable {
     /// Why mistakes were not set right by the push, most common first.
     private func waiting(_ errors: [DemoError]) throws -> [(reason: String, count: Int)] {
         let rows = try openMirror().changeRows(itemIds: Set(errors.map(\.itemId)),
-                                               statuses: ["pending", "accepted", "rejected", "pushed", "conflict", "failed"])
+                                               statuses: Set(ChangeStatus.allCases).subtracting([.superseded]))
         var reasons: [String: Int] = [:]
         for error in errors {
             let row = rows.last { $0.itemId == error.itemId && $0.field == error.field }
             let reason: String = switch (row?.status, row?.matchStatus) {
             case (nil, _): "with nothing proposed"
-            case ("pending"?, MatchStatus.needsReview.rawValue?): "whose match needs review"
-            case ("pending"?, _): "whose match scores below \(String(format: "%.2f", Self.minScore))"
-            case (let status?, _): "whose change is \(status)"
+            case (.pending?, .needsReview?): "whose match needs review"
+            case (.pending?, _): "whose match scores below \(String(format: "%.2f", Self.minScore))"
+            case (let status?, _): "whose change is \(status.rawValue)"
             }
             reasons[reason, default: 0] += 1
         }

@@ -58,10 +58,10 @@ extension ShelfMirror {
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
             let summary = try DiffWorkflow.refresh(mirror: mirror, policy: settings.diffPolicy, itemIds: ids)
-            let statuses: Set<String> = switch status {
-            case "open": ["pending", "accepted"]
-            case "all": ["pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed"]
-            default: [status]
+            let statuses: Set<ChangeStatus> = switch status {
+            case "open": [.pending, .accepted]
+            case "all": Set(ChangeStatus.allCases)
+            default: ChangeStatus(rawValue: status).map { [$0] } ?? []
             }
             let rows = try mirror.changeRows(itemIds: ids, fields: field.isEmpty ? nil : Set(field), statuses: statuses)
             let text: String = switch format {
@@ -109,7 +109,7 @@ extension ShelfMirror {
         var replace = false
 
         func run() throws {
-            try selection.decide("accepted", replace: replace || !selection.field.isEmpty, global: global)
+            try selection.decide(.accepted, replace: replace || !selection.field.isEmpty, global: global)
         }
     }
 
@@ -127,7 +127,7 @@ extension ShelfMirror {
         @OptionGroup var selection: ChangeSelection
 
         func run() throws {
-            try selection.decide("rejected", replace: true, global: global)
+            try selection.decide(.rejected, replace: true, global: global)
         }
     }
 }
@@ -153,18 +153,18 @@ struct ChangeSelection: ParsableArguments {
         if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score must be between 0 and 1.") }
     }
 
-    func decide(_ status: String, replace: Bool, global: GlobalOptions) throws {
+    func decide(_ status: ChangeStatus, replace: Bool, global: GlobalOptions) throws {
         let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
         let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
         let rows = try mirror.changeRows(itemIds: ids, fields: field.isEmpty ? nil : Set(field),
-                                         statuses: status == "accepted" ? ["pending", "rejected"] : ["pending", "accepted"])
+                                         statuses: status == .accepted ? [.pending, .rejected] : [.pending, .accepted])
         let chosen = rows.filter { row in
             if let minScore, (row.score ?? -1) < minScore { return false }
             return replace || row.action == .fill
         }
         let n = try mirror.decide(changeIds: chosen.map(\.id), status: status)
         let skipped = rows.count - chosen.count
-        Console.err("\(status == "accepted" ? "Accepted" : "Rejected") \(n) proposals"
+        Console.err("\(status == .accepted ? "Accepted" : "Rejected") \(n) proposals"
             + (skipped > 0 ? "; left \(skipped) undecided (" + (replace ? "below --min-score" : "replacements need --field or --replace, or below --min-score") + ")" : "")
             + ".")
         if rows.isEmpty { Console.err("Nothing matched the selection; `shelfmirror diff` lists the open proposals.") }

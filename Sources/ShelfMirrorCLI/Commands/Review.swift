@@ -124,7 +124,7 @@ struct TerminalDecider: Decider {
     static func lines(_ item: ReviewItem, terminal: Terminal) -> [String] {
         func text(_ s: String) -> String { TerminalText.line(s) }
         let match = item.matchStatus.map { status in
-            "\(text(status))" + (item.score.map { String(format: " %.2f", $0) } ?? "") + (item.bookTitle.map { " → \"\(text($0))\"" } ?? "")
+            "\(status.rawValue)" + (item.score.map { String(format: " %.2f", $0) } ?? "") + (item.bookTitle.map { " → \"\(text($0))\"" } ?? "")
                 + (item.bookId.map { " (book \($0))" } ?? "")
         } ?? "no match (tags only)"
         var lines = [terminal.bold("[\(item.position)/\(item.total)] \(text(item.title ?? item.itemId))") + "  " + terminal.dim(match)]

@@ -69,7 +69,7 @@ extension DiffReport {
         return values.map { ($0, counts[$0] ?? 0) }
     }
 
-    static func matchStatus(_ r: ChangeRow) -> String { r.matchStatus ?? "none" }
+    static func matchStatus(_ r: ChangeRow) -> String { r.matchStatus?.rawValue ?? "none" }
 
     static func label(_ value: String) -> String {
         value == "none" ? "no match" : value.replacingOccurrences(of: "_", with: " ")
@@ -84,7 +84,7 @@ extension DiffReport {
         }
         guard !rows.isEmpty else { return "" }
         return "<div class=\"summary\">"
-            + chips("By status", "status", tally(rows, order: statusOrder, \.status))
+            + chips("By status", "status", tally(rows, order: statusOrder, \.status.rawValue))
             + chips("By field", "field", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
             + chips("By match", "match", tally(rows, order: matchOrder, matchStatus))
             + "</div>\n"
@@ -98,9 +98,9 @@ extension DiffReport {
                 + "</select></label>\n"
         }
         return "<form id=\"filters\" class=\"filters\" hidden>\n"
-            + select("status", "all statuses", tally(rows, order: statusOrder, \.status))
+            + select("status", "all statuses", tally(rows, order: statusOrder, \.status.rawValue))
             + select("field", "all fields", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
-            + select("source", "all sources", tally(rows, order: ["hardcover", "tags"], \.source))
+            + select("source", "all sources", tally(rows, order: ["hardcover", "tags"], \.source.rawValue))
             + select("match", "all matches", tally(rows, order: matchOrder, matchStatus))
             + "<label class=\"q\">Title <input type=\"search\" name=\"q\" placeholder=\"Search titles\" autocomplete=\"off\"></label>\n"
             + "<button type=\"reset\">Clear</button>\n</form>\n"
@@ -126,14 +126,14 @@ extension DiffReport {
         func isLong(_ s: String) -> Bool { s.count > 600 || s.reduce(0) { $1.isNewline ? $0 + 1 : $0 } > 6 }
         let long = isLong(now) || isLong(proposed)
         let book = r.bookId.map { " <span class=\"book\">book \($0)</span>" } ?? ""
-        var out = "<div class=\"change\(long ? " long" : "")\" data-status=\"\(escape(r.status))\" data-field=\"\(r.field.rawValue)\" "
-            + "data-source=\"\(escape(r.source))\" data-match=\"\(escape(matchStatus(r)))\" data-action=\"\(r.action.rawValue)\">"
+        var out = "<div class=\"change\(long ? " long" : "")\" data-status=\"\(r.status.rawValue)\" data-field=\"\(r.field.rawValue)\" "
+            + "data-source=\"\(r.source.rawValue)\" data-match=\"\(escape(matchStatus(r)))\" data-action=\"\(r.action.rawValue)\">"
         if long { out += "<input type=\"checkbox\" class=\"more\" id=\"more-\(r.id)\" aria-label=\"Show the whole values\">" }
         out += "<div class=\"field\">\(r.field.rawValue)</div>"
             + "<div class=\"val cur\"><span class=\"lbl\">now</span><div class=\"text\(isLong(now) ? " clamp" : "")\" dir=\"auto\">\(old)</div></div>"
             + "<div class=\"val new\(now.isEmpty ? " added" : "")\"><span class=\"lbl\">proposed</span><div class=\"text\(isLong(proposed) ? " clamp" : "")\" dir=\"auto\">\(new)</div></div>"
-            + "<div class=\"from\"><span class=\"src\">\(escape(r.source))\(book)</span> <span class=\"act a-\(r.action.rawValue)\">\(r.action.rawValue)</span> "
-            + "<span class=\"badge s-\(escape(r.status))\">\(escape(r.status))</span></div>"
+            + "<div class=\"from\"><span class=\"src\">\(r.source.rawValue)\(book)</span> <span class=\"act a-\(r.action.rawValue)\">\(r.action.rawValue)</span> "
+            + "<span class=\"badge s-\(r.status.rawValue)\">\(r.status.rawValue)</span></div>"
         if long { out += "<label class=\"expand\" for=\"more-\(r.id)\"></label>" }
         return out + "</div>\n"
     }

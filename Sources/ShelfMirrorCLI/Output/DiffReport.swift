@@ -31,7 +31,7 @@ enum DiffReport {
             lastItem = r.itemId
             let now = r.current.map(display) ?? "—"
             let proposed = display(r.proposed)
-            let from = "\(r.source) \(r.action.rawValue)" + (r.status == "pending" ? "" : " (\(r.status))")
+            let from = "\(r.source.rawValue) \(r.action.rawValue)" + (r.status == .pending ? "" : " (\(r.status.rawValue))")
             lines.append(cut(item, titleWidth) + "  " + cut(r.field.rawValue, 14) + "  " + terminal.red(cut(now, valueWidth)) + "  "
                 + terminal.green(cut(proposed, valueWidth)) + "  " + cut(from, 16) + "  " + (r.score.map { String(format: "%.2f", $0) } ?? "—"))
         }
@@ -43,8 +43,8 @@ enum DiffReport {
         let objects = rows.map { r -> String in
             "{\"id\":\(r.id),\"item_id\":\(JSONText.string(r.itemId)),\"item_title\":\(r.itemTitle.map(JSONText.string) ?? "null"),"
                 + "\"field\":\"\(r.field.rawValue)\",\"current\":\(r.current ?? "null"),\"proposed\":\(r.proposed),"
-                + "\"source\":\"\(r.source)\",\"action\":\"\(r.action.rawValue)\",\"status\":\"\(r.status)\","
-                + "\"match_status\":\(r.matchStatus.map(JSONText.string) ?? "null"),\"score\":\(r.score.map { String($0) } ?? "null"),"
+                + "\"source\":\"\(r.source.rawValue)\",\"action\":\"\(r.action.rawValue)\",\"status\":\"\(r.status.rawValue)\","
+                + "\"match_status\":\(r.matchStatus.map { JSONText.string($0.rawValue) } ?? "null"),\"score\":\(r.score.map { String($0) } ?? "null"),"
                 + "\"book_id\":\(r.bookId.map(String.init) ?? "null")}"
         }
         return "[" + (objects.isEmpty ? "" : "\n  " + objects.joined(separator: ",\n  ") + "\n") + "]\n"
@@ -60,7 +60,7 @@ enum DiffReport {
         var out = "id,item_id,item_title,field,current,proposed,source,action,status,match_status,score,book_id\r\n"
         for r in rows {
             out += [String(r.id), r.itemId, r.itemTitle ?? "", r.field.rawValue, r.current.map(display) ?? "", display(r.proposed),
-                    r.source, r.action.rawValue, r.status, r.matchStatus ?? "", r.score.map { String($0) } ?? "",
+                    r.source.rawValue, r.action.rawValue, r.status.rawValue, r.matchStatus?.rawValue ?? "", r.score.map { String($0) } ?? "",
                     r.bookId.map(String.init) ?? ""].map(field).joined(separator: ",") + "\r\n"
         }
         return out
@@ -71,7 +71,7 @@ enum DiffReport {
         var out = "| item | field | now | proposed | from | status | score |\n|---|---|---|---|---|---|---:|\n"
         for r in rows {
             out += "| \(cell(r.itemTitle ?? r.itemId)) | \(r.field.rawValue) | \(cell(r.current.map(display) ?? "—")) | "
-                + "**\(cell(display(r.proposed)))** | \(r.source) \(r.action.rawValue) | \(r.status) | "
+                + "**\(cell(display(r.proposed)))** | \(r.source.rawValue) \(r.action.rawValue) | \(r.status.rawValue) | "
                 + (r.score.map { String(format: "%.2f", $0) } ?? "—") + " |\n"
         }
         return out
