@@ -21,3 +21,21 @@ public enum Linking {
         return .linked(book: book, editionId: chosen)
     }
 }
+
+extension Linking {
+    /// `unlink`: the item's match is rejected; it stays unmatched through rematches until linked.
+    public static func unlink(mirror: Mirror, itemId: String) throws {
+        _ = try mirror.pinMatch(itemId: itemId, status: .rejected)
+    }
+
+    /// `unlink --reset`: the person's decision (link, unlink or ignore) is forgotten; the next
+    /// `match` scores the item again.
+    public static func forget(mirror: Mirror, itemId: String) throws {
+        _ = try mirror.pinMatch(itemId: itemId, status: nil)
+    }
+
+    /// `ignore`: the item is left out of matching and proposals, through every rematch.
+    public static func ignore(mirror: Mirror, itemId: String) throws {
+        _ = try mirror.pinMatch(itemId: itemId, status: .ignored)
+    }
+}

@@ -1,6 +1,5 @@
 import ArgumentParser
 import MirrorCore
-import MirrorStore
 import Foundation
 import MirrorWorkflows
 
@@ -38,7 +37,7 @@ extension ShelfMirror {
 
         func run() throws {
             let s = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            func row(_ name: String, _ value: String?, _ source: SettingSource?) -> [MirrorStore.QueryValue] {
+            func row(_ name: String, _ value: String?, _ source: SettingSource?) -> [QueryValue] {
                 [.text(name), value.map { .text($0) } ?? .null, .text(source.map { String(describing: $0) } ?? "not set")]
             }
             let writer = RowWriter(format: output.format)

@@ -1,13 +1,12 @@
 import Foundation
 import MirrorCore
 import MirrorFakes
-import MirrorRemote
-import MirrorStore
 import MirrorWorkflows
 
-/// The steps of `demo`, each calling the workflow its command calls, against the sample servers
-/// and a mirror of its own, and printing what happened. A step that fails stops the demo with
-/// its name; the checks read the sample AudiobookShelf's own data, not the mirror. Cancelling the
+/// The steps of `demo`, each calling the workflow its command calls (through `DemoPipeline`),
+/// against the sample servers and a mirror of its own, and printing what happened. A step that
+/// fails stops the demo with its name; the checks read the sample AudiobookShelf's own data, not
+/// the mirror. Cancelling the
 /// task that runs it stops it before the next step (and between the files it writes).
 /// One task at a time uses it: the one that runs it, then, once that has ended, `Demo.run`.
 final class DemoRun: @unchecked Sendable {
@@ -26,7 +25,7 @@ final class DemoRun: @unchecked Sendable {
     private var library: DemoLibrary?
     private var absServer: FakeABSServer?
     private var hardcoverServer: FakeHardcoverServer?
-    private var mirror: Mirror?
+    private var pipeline: DemoPipeline?
     /// The push run, and the changes it pushed as they were when pushed.
     private var pushRunId: Int64?
     private var pushed: [ChangeRow] = []
@@ -63,7 +62,8 @@ final class DemoRun: @unchecked Sendable {
             absServer = abs
             let hardcover = try await FakeHardcoverServer.start(state: FakeHardcoverState(catalog: library.catalog, limits: .unlimited))
             hardcoverServer = hardcover
-            mirror = try Mirror.openForWriting(path: workspace.mirror)
+            pipeline = try DemoPipeline(mirrorPath: workspace.mirror, absURL: abs.baseURL.absoluteString, absToken: FakeABSState.adminToken,
+                                        hardcoverURL: hardcover.graphqlURL.absoluteString, hardcoverToken: FakeHardcoverState.validToken)
 
             Console.out(terminal.bold("shelfmirror demo") + ": the whole pipeline on a sample library, offline, in \(workspace.root.path)")
             Console.out("")
@@ -83,11 +83,9 @@ final class DemoRun: @unchecked Sendable {
     }
 
     private func sync() async throws {
-        let mirror = try openMirror()
-        let abs = try await ABSSync.run(mirror: mirror, client: try absClient())
+        let (abs, hardcover) = try await openPipeline().sync()
         let c = abs.counts
         line("AudiobookShelf \(abs.serverVersion): \(c.listed) items listed, \(c.fetched) fetched in \(abs.requests) requests (\(Self.seconds(abs.seconds)))")
-        let hardcover = try await HardcoverSync.run(mirror: mirror, client: try hardcoverClient())
         if let stop = hardcover.stopped { throw DemoCheckFailure("Hardcover sync stopped: \(HardcoverSync.describe(stop))") }
         let r = hardcover.resolvedBy
         line("Hardcover: \(hardcover.items) items looked up — \((r["asin"] ?? 0) + (r["isbn"] ?? 0)) found by ASIN or ISBN, "
@@ -96,8 +94,7 @@ final class DemoRun: @unchecked Sendable {
     }
 
     private func scan() async throws {
-        let mirror = try openMirror()
-        let summary = try ScanWorkflow.runForItems(mirror: mirror, pathMaps: [])
+        let (summary, example) = try openPipeline().scan()
         guard let scan = summary.scan else { throw DemoCheckFailure("scan read no file") }
         let c = scan.counts
         line("\(c.seen) files read in \(Self.seconds(scan.seconds)): \(c.new) new, \(c.errors) unreadable; "
@@ -106,39 +103,28 @@ final class DemoRun: @unchecked Sendable {
             throw DemoCheckFailure("TagLib could not read \(scan.unreadable.count) of the sample files, e.g. \(bad.path): \(bad.message)")
         }
         if summary.unreachable > 0 { throw DemoCheckFailure("\(summary.unreachable) of the items' files are missing, e.g. \(summary.example?.server ?? "")") }
-        let example = try rows("""
-            SELECT path, format, duration_seconds, bitrate, album, artist, composer, series, series_part FROM file_tags
-            WHERE composer IS NOT NULL AND series_part IS NOT NULL AND error IS NULL ORDER BY path LIMIT 1
-            """).first
         if let e = example {
-            let name = URL(fileURLWithPath: e[0].text).lastPathComponent
-            line("e.g. \(name): \(e[1].text), \(Self.duration(e[2].number)) at \(Int(e[3].number)) kbit/s; album “\(e[4].text)”, "
-                + "artist “\(e[5].text)”, composer (narrators) “\(e[6].text)”, series “\(e[7].text)” #\(e[8].text)")
+            let name = URL(fileURLWithPath: e.path).lastPathComponent
+            line("e.g. \(name): \(e.format), \(Self.duration(e.durationSeconds)) at \(e.bitrate) kbit/s; album “\(e.album)”, "
+                + "artist “\(e.artist)”, composer (narrators) “\(e.composer)”, series “\(e.series)” #\(e.seriesPart)")
         }
     }
 
     private func match() async throws {
-        let mirror = try openMirror()
-        let summary = try MatchWorkflow.run(mirror: mirror)
+        let trap = library?.errors(of: .printISBN).map(\.itemId) ?? []
+        let (summary, formats) = try openPipeline().match(formatsOf: trap)
         let s = summary.byStatus
         line("\(summary.items) items in \(Self.seconds(summary.seconds)): \(s[.auto] ?? 0) matched automatically, "
             + "\(s[.needsReview] ?? 0) need\(s[.needsReview] == 1 ? "s" : "") review, \(s[.unmatched] ?? 0) unmatched")
-        let trap = library?.errors(of: .printISBN).map(\.itemId) ?? []
         guard !trap.isEmpty else { return }
-        let formats = try rows("""
-            SELECT e.reading_format FROM matches m JOIN hardcover_editions e ON e.id = m.edition_id
-            WHERE m.item_id IN (\(trap.map(Self.quoted).joined(separator: ", ")))
-            """).map { $0[0].text }
         line("Of the \(trap.count) books whose ISBN is the print edition's, \(formats.filter { $0 == "audiobook" }.count) matched "
             + "the audiobook edition, as they should")
     }
 
     private func diff() async throws {
-        let mirror = try openMirror()
         var policy = DiffPolicy()
         for field in Self.replaceFields { policy.fields[field] = .replace }
-        _ = try DiffWorkflow.refresh(mirror: mirror, policy: policy)
-        let rows = try mirror.changeRows()
+        let rows = try openPipeline().diff(policy: policy)
         let fills = rows.filter { $0.action == .fill }.count
         var byField: [DiffField: Int] = [:]
         for r in rows { byField[r.field, default: 0] += 1 }
@@ -164,25 +150,20 @@ final class DemoRun: @unchecked Sendable {
     }
 
     private func accept() async throws {
-        let mirror = try openMirror()
-        let pending = try mirror.changeRows(statuses: [.pending])
-        let chosen = pending.filter { r in
-            if r.source == .tags { return r.action == .fill }
-            return r.matchStatus == .auto && (r.score ?? 0) >= Self.minScore
-        }
-        let n = try mirror.decide(changeIds: chosen.map(\.id), status: .accepted)
+        let report = try openPipeline().accept(minScore: Self.minScore)
+        let chosen = report.chosen
+        let n = report.decided
         let fromTags = chosen.filter { $0.source == .tags }
         let replacements = chosen.filter { $0.source != .tags && $0.action == .replace }.count
         line("Accepted \(n): the proposals of automatic matches scoring at least \(String(format: "%.2f", Self.minScore)) "
             + "(\(chosen.count - fromTags.count - replacements) fills, \(replacements) replacements), and \(fromTags.count) fills "
             + "from the files' tags where Hardcover has nothing")
-        line("Left \(pending.count - n) pending for a person to decide " + terminal.dim("(shelfmirror review, or diff --format html)"))
+        line("Left \(report.left) pending for a person to decide " + terminal.dim("(shelfmirror review, or diff --format html)"))
     }
 
     private func push() async throws {
-        let mirror = try openMirror()
-        let client = try absClient()
-        let preview = try await PushWorkflow.run(mirror: mirror, client: client, options: PushOptions(dryRun: true))
+        let pipeline = try openPipeline()
+        let preview = try await pipeline.push(dryRun: true)
         line("Preview (push --dry-run): \(preview.planned.count) request\(preview.planned.count == 1 ? "" : "s") to change "
             + "\(preview.pushed) fields of \(preview.items) items, e.g.")
         if let first = preview.planned.first {
@@ -191,7 +172,7 @@ final class DemoRun: @unchecked Sendable {
         }
 
         // Someone edits one of the fields on the server after the sync: push must leave it alone.
-        let accepted = try mirror.changeRows(statuses: [.accepted])
+        let accepted = try pipeline.changes(statuses: [.accepted])
         if let row = accepted.first(where: { $0.field == .narrators && $0.current == nil }),
            case .list(let names)? = FieldValue(json: row.proposed, field: .narrators), let state = absServer?.state {
             await state.update(itemId: row.itemId) { $0.narrators = names }
@@ -199,9 +180,9 @@ final class DemoRun: @unchecked Sendable {
             line("Meanwhile, someone types the narrators of “\(row.itemTitle ?? row.itemId)” into AudiobookShelf by hand.")
         }
 
-        let summary = try await PushWorkflow.run(mirror: mirror, client: client)
+        let summary = try await pipeline.push(dryRun: false)
         pushRunId = summary.runId
-        pushed = try mirror.changeRows(statuses: [.pushed])
+        pushed = try pipeline.changes(statuses: [.pushed])
         line("Pushed \(summary.pushed) fields of \(summary.items) items in \(summary.requests) requests (run \(summary.runId ?? 0)); "
             + "\(summary.conflicts) conflict\(summary.conflicts == 1 ? "" : "s"), \(summary.failed) failed")
         for p in summary.problems.prefix(5) { line("  \(p.item) — \(p.field): \(p.reason)") }
@@ -260,9 +241,9 @@ final class DemoRun: @unchecked Sendable {
     }
 
     private func undo() async throws {
-        let mirror = try openMirror()
+        let pipeline = try openPipeline()
         guard let state = absServer?.state else { return }
-        let summary = try await UndoWorkflow.run(mirror: mirror, client: try absClient(), runId: pushRunId)
+        let summary = try await pipeline.undo(runId: pushRunId)
         line("Reverted \(summary.pushed) fields of \(summary.items) items in \(summary.requests) requests (run \(summary.runId ?? 0)); "
             + "\(summary.conflicts) conflicts, \(summary.failed) failed")
         for p in summary.problems.prefix(5) { line("  \(p.item) — \(p.field): \(p.reason)") }
@@ -276,7 +257,7 @@ final class DemoRun: @unchecked Sendable {
         if !wrong.isEmpty {
             throw DemoCheckFailure("\(wrong.count) of \(pushed.count) fields are not back to their old values on the server, e.g. \(wrong[0])")
         }
-        let pending = Set(try mirror.changeRows(statuses: [.pending]).map(\.id))
+        let pending = Set(try pipeline.changes(statuses: [.pending]).map(\.id))
         let reopened = pushed.filter { pending.contains($0.id) }.count
         line("Check: all \(pushed.count) fields hold their old values on the sample AudiobookShelf again; "
             + (reopened == pushed.count ? "their proposals are pending again" : "\(reopened) of their proposals are pending again"))
@@ -291,7 +272,7 @@ final class DemoRun: @unchecked Sendable {
         absServer = nil
     }
 
-    func closeMirror() { mirror = nil }
+    func closeMirror() { pipeline = nil }
 
     func printClosing(failed: Bool) {
         Console.out("")
@@ -334,36 +315,14 @@ final class DemoRun: @unchecked Sendable {
 
     private func line(_ text: String) { Console.out("  " + text) }
 
-    private func openMirror() throws -> Mirror {
-        guard let mirror else { throw DemoCheckFailure("the mirror is not open") }
-        return mirror
-    }
-
-    private func absClient() throws -> ABSClient {
-        guard let absServer else { throw DemoCheckFailure("the sample AudiobookShelf is not running") }
-        let connection = try ABSConnection(url: absServer.baseURL.absoluteString, token: FakeABSState.adminToken)
-        return ABSClient(connection: connection, httpClient: .mirror)
-    }
-
-    private func hardcoverClient() throws -> HardcoverClient {
-        guard let hardcoverServer else { throw DemoCheckFailure("the sample Hardcover is not running") }
-        let connection = try HardcoverConnection(url: hardcoverServer.graphqlURL.absoluteString, token: FakeHardcoverState.validToken)
-        // The sample Hardcover has no quota: no pacing.
-        let limiter = RateLimiter(configuration: .init(perMinute: 1_000_000, burst: 60, dailyReserve: 0))
-        return HardcoverClient(connection: connection, httpClient: .mirror, limiter: limiter)
-    }
-
-    /// Rows of a read-only query over the public views.
-    private func rows(_ sql: String) throws -> [[QueryValue]] {
-        var out: [[QueryValue]] = []
-        try openMirror().query(sql, timeout: 10, columns: { _ in }, row: { out.append($0) })
-        return out
+    private func openPipeline() throws -> DemoPipeline {
+        guard let pipeline else { throw DemoCheckFailure("the mirror is not open") }
+        return pipeline
     }
 
     /// Why mistakes were not set right by the push, most common first.
     private func waiting(_ errors: [DemoError]) throws -> [(reason: String, count: Int)] {
-        let rows = try openMirror().changeRows(itemIds: Set(errors.map(\.itemId)),
-                                               statuses: Set(ChangeStatus.allCases).subtracting([.superseded]))
+        let rows = try openPipeline().changes(itemIds: Set(errors.map(\.itemId)), statuses: ChangeStatus.live)
         var reasons: [String: Int] = [:]
         for error in errors {
             let row = rows.last { $0.itemId == error.itemId && $0.field == error.field }
@@ -382,8 +341,6 @@ final class DemoRun: @unchecked Sendable {
     static func listed(_ items: [String]) -> String {
         items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
-
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
     static func label(_ kind: DemoErrorKind, plural: Bool) -> String {
         switch kind {
@@ -444,25 +401,4 @@ struct DemoCheckFailure: UserFacingError {
     var kind: FailureKind { .failure }
 
     init(_ summary: String) { self.summary = summary }
-}
-
-private extension QueryValue {
-    var text: String {
-        switch self {
-        case .null: ""
-        case .integer(let v): String(v)
-        case .real(let v): String(v)
-        case .text(let v): v
-        case .blob(let v): "\(v.count) bytes"
-        }
-    }
-
-    var number: Double {
-        switch self {
-        case .integer(let v): Double(v)
-        case .real(let v): v
-        case .text(let v): Double(v) ?? 0
-        default: 0
-        }
-    }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -48,22 +47,18 @@ extension ShelfMirror {
         var exitCode = false
 
         func validate() throws {
-            guard ["open", "pending", "accepted", "rejected", "superseded", "pushed", "conflict", "failed", "all"].contains(status) else {
-                throw ValidationError("--status must be open, pending, accepted, rejected, superseded, pushed, conflict, failed or all.")
+            guard ChangeListing.statuses(named: status) != nil else {
+                let names = ChangeListing.statusNames
+                throw ValidationError("--status must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "all").")
             }
         }
 
         func run() throws {
             let settings = try global.settings
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
-            let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
-            let summary = try DiffWorkflow.refresh(mirror: mirror, policy: settings.diffPolicy, itemIds: ids)
-            let statuses: Set<ChangeStatus> = switch status {
-            case "open": [.pending, .accepted]
-            case "all": Set(ChangeStatus.allCases)
-            default: ChangeStatus(rawValue: status).map { [$0] } ?? []
-            }
-            let rows = try mirror.changeRows(itemIds: ids, fields: field.isEmpty ? nil : Set(field), statuses: statuses)
+            let mirror = try settings.openMirror()
+            let report = try ChangeListing.run(mirror: mirror, policy: settings.diffPolicy, itemIds: ItemReference.resolve(item, mirror: mirror),
+                                               fields: field.isEmpty ? nil : Set(field), statuses: ChangeListing.statuses(named: status) ?? [])
+            let rows = report.rows
             let text: String = switch format {
             case .table: DiffReport.table(rows, terminal: output == nil ? Terminal.current : Terminal.plain)
             case .json: DiffReport.json(rows)
@@ -81,8 +76,8 @@ extension ShelfMirror {
             } else {
                 Console.out(text, terminator: "")
             }
-            let items = Set(rows.map(\.itemId)).count
-            Console.err("\(rows.count) proposals for \(items) items (\(summary.new) new, \(summary.superseded) superseded this run)."
+            let summary = report.refresh
+            Console.err("\(rows.count) proposals for \(report.items) items (\(summary.new) new, \(summary.superseded) superseded this run)."
                 + (rows.isEmpty && summary.items > 0 ? " Nothing to decide; `shelfmirror match` first if you have not." : ""))
             if exitCode, !rows.isEmpty { throw ExitCode(1) }
         }
@@ -103,7 +98,7 @@ extension ShelfMirror {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var selection: ChangeSelection
+        @OptionGroup var selection: ChangeSelectionOptions
 
         @Flag(help: "Also accept replacements of non-empty values among the selected proposals.")
         var replace = false
@@ -124,7 +119,7 @@ extension ShelfMirror {
                 """)
 
         @OptionGroup var global: GlobalOptions
-        @OptionGroup var selection: ChangeSelection
+        @OptionGroup var selection: ChangeSelectionOptions
 
         func run() throws {
             try selection.decide(.rejected, replace: true, global: global)
@@ -133,7 +128,7 @@ extension ShelfMirror {
 }
 
 /// Which proposals `accept` and `reject` act on.
-struct ChangeSelection: ParsableArguments {
+struct ChangeSelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Proposals of this item (id or exact title); repeat for more.", valueName: "item"))
     var item: [String] = []
 
@@ -154,19 +149,13 @@ struct ChangeSelection: ParsableArguments {
     }
 
     func decide(_ status: ChangeStatus, replace: Bool, global: GlobalOptions) throws {
-        let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
-        let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
-        let rows = try mirror.changeRows(itemIds: ids, fields: field.isEmpty ? nil : Set(field),
-                                         statuses: status == .accepted ? [.pending, .rejected] : [.pending, .accepted])
-        let chosen = rows.filter { row in
-            if let minScore, (row.score ?? -1) < minScore { return false }
-            return replace || row.action == .fill
-        }
-        let n = try mirror.decide(changeIds: chosen.map(\.id), status: status)
-        let skipped = rows.count - chosen.count
-        Console.err("\(status == .accepted ? "Accepted" : "Rejected") \(n) proposals"
-            + (skipped > 0 ? "; left \(skipped) undecided (" + (replace ? "below --min-score" : "replacements need --field or --replace, or below --min-score") + ")" : "")
+        let mirror = try global.settings.openMirror()
+        let selection = ChangeSelection(itemIds: try ItemReference.resolve(item, mirror: mirror), fields: field.isEmpty ? nil : Set(field),
+                                        minScore: minScore, replace: replace)
+        let report = try Decisions.decide(status, selection, mirror: mirror)
+        Console.err("\(status == .accepted ? "Accepted" : "Rejected") \(report.decided) proposals"
+            + (report.left > 0 ? "; left \(report.left) undecided (" + (replace ? "below --min-score" : "replacements need --field or --replace, or below --min-score") + ")" : "")
             + ".")
-        if rows.isEmpty { Console.err("Nothing matched the selection; `shelfmirror diff` lists the open proposals.") }
+        if report.considered == 0 { Console.err("Nothing matched the selection; `shelfmirror diff` lists the open proposals.") }
     }
 }

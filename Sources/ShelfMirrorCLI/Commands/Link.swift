@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -31,8 +30,8 @@ extension ShelfMirror {
         var edition: Int?
 
         func run() throws {
-            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
-            let id = try ItemArgument.resolve(item, in: mirror)
+            let mirror = try global.settings.openMirror()
+            let id = try ItemReference.resolve(item, mirror: mirror)
             let found: HardcoverBook
             let chosen: Int?
             switch try Linking.link(mirror: mirror, itemId: id, bookId: book, editionId: edition) {
@@ -45,7 +44,7 @@ extension ShelfMirror {
                 throw UsageError(summary: "edition \(edition ?? 0) is not an edition of book \(book) in the mirror",
                                  hint: "Its editions in the mirror: " + editions.map { "\($0.id) (\($0.readingFormat.rawValue))" }.joined(separator: ", "))
             }
-            Console.err("Linked \(id) to \"\(found.title)\" (book \(book)" + (chosen.map { ", edition \($0)" } ?? "") + ").")
+            Console.err("Linked \(id) to \"\(TerminalText.line(found.title))\" (book \(book)" + (chosen.map { ", edition \($0)" } ?? "") + ").")
         }
     }
 
@@ -71,9 +70,9 @@ extension ShelfMirror {
         var reset = false
 
         func run() throws {
-            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
-            let id = try ItemArgument.resolve(item, in: mirror)
-            try mirror.pinMatch(itemId: id, status: reset ? nil : .rejected)
+            let mirror = try global.settings.openMirror()
+            let id = try ItemReference.resolve(item, mirror: mirror)
+            try reset ? Linking.forget(mirror: mirror, itemId: id) : Linking.unlink(mirror: mirror, itemId: id)
             Console.err(reset ? "Forgot the decision about \(id); `shelfmirror match` scores it again."
                               : "Rejected the match of \(id); it stays unmatched until you link it (or `unlink --reset`).")
         }
@@ -95,9 +94,9 @@ extension ShelfMirror {
         var item: String
 
         func run() throws {
-            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
-            let id = try ItemArgument.resolve(item, in: mirror)
-            try mirror.pinMatch(itemId: id, status: .ignored)
+            let mirror = try global.settings.openMirror()
+            let id = try ItemReference.resolve(item, mirror: mirror)
+            try Linking.ignore(mirror: mirror, itemId: id)
             Console.err("Ignoring \(id) from now on (`shelfmirror unlink \(id) --reset` undoes it).")
         }
     }

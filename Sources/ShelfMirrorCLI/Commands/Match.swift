@@ -38,7 +38,7 @@ extension ShelfMirror {
         func run() throws {
             let settings = try global.settings
             let mirror = try Mirror.openForWriting(path: settings.database.value)
-            let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
+            let ids = try ItemReference.resolve(item, mirror: mirror)
             let bar = ProgressLine(label: "Matching")
             let summary = try MatchWorkflow.run(mirror: mirror, options: MatchOptions(itemIds: ids, rematch: rematch, config: settings.matchConfig)) {
                 bar.update(done: $0.done, total: $0.total)
@@ -79,7 +79,7 @@ extension ShelfMirror {
         func run() throws {
             let settings = try global.settings
             let mirror = try Mirror.openReadOnly(path: settings.database.value)
-            let id = try ItemArgument.resolve(item, in: mirror)
+            let id = try ItemReference.resolve(item, mirror: mirror)
             guard let input = try mirror.matchInputs(try mirror.matchItems(ids: [id])).first else {
                 throw UsageError(summary: "no item \(item) in the mirror", hint: "Run `shelfmirror sync`, or check the id with `shelfmirror search`.")
             }
@@ -100,13 +100,15 @@ extension ShelfMirror {
                 writer.end()
                 return
             }
+            // Titles, names and notes come from the servers and the files: shown escaped, one line each.
+            func text(_ s: String) -> String { TerminalText.line(s) }
             let i = input.item
-            Console.out("\(i.title ?? "(untitled)")" + (i.authors.isEmpty ? "" : " — \(i.authors.joined(separator: ", "))") + "  [\(id)]")
+            Console.out(text(i.title ?? "(untitled)") + (i.authors.isEmpty ? "" : " — \(text(i.authors.joined(separator: ", ")))") + "  [\(text(id))]")
             var facts: [String] = []
-            if !i.narrators.isEmpty { facts.append("narrated by \(i.narrators.joined(separator: ", "))") }
-            if let s = i.series.first { facts.append("series \(s.name)" + (s.sequence.map { " #\($0)" } ?? "")) }
-            if !i.asins.isEmpty { facts.append("ASIN \(i.asins.joined(separator: ", "))") }
-            if !i.isbn13s.isEmpty { facts.append("ISBN \(i.isbn13s.joined(separator: ", "))") }
+            if !i.narrators.isEmpty { facts.append("narrated by \(text(i.narrators.joined(separator: ", ")))") }
+            if let s = i.series.first { facts.append("series \(text(s.name))" + (s.sequence.map { " #\(text($0))" } ?? "")) }
+            if !i.asins.isEmpty { facts.append("ASIN \(text(i.asins.joined(separator: ", ")))") }
+            if !i.isbn13s.isEmpty { facts.append("ISBN \(text(i.isbn13s.joined(separator: ", ")))") }
             if let d = i.durationSeconds { facts.append(String(format: "%.1f h", d / 3600)) }
             if let y = i.publishedYear { facts.append(String(y)) }
             if !facts.isEmpty { Console.out("  " + facts.joined(separator: "; ")) }
@@ -123,33 +125,15 @@ extension ShelfMirror {
             for (n, c) in result.ranked.prefix(candidates).enumerated() {
                 let book = titles[c.bookId]
                 Console.out("")
-                Console.out(String(format: "%d. %.3f  ", n + 1, c.score) + "book \(c.bookId) \"\(book?.title ?? "?")\""
-                    + (book.map { $0.authors.isEmpty ? "" : " by \($0.authors.joined(separator: ", "))" } ?? "")
+                Console.out(String(format: "%d. %.3f  ", n + 1, c.score) + "book \(c.bookId) \"\(text(book?.title ?? "?"))\""
+                    + (book.map { $0.authors.isEmpty ? "" : " by \(text($0.authors.joined(separator: ", ")))" } ?? "")
                     + (c.editionId.map { ", edition \($0)" } ?? ", no audiobook edition")
                     + (c.methods.isEmpty ? ", found by full-text search" : ", found by \(c.methods.map(\.rawValue).joined(separator: ", "))"))
                 for p in c.penalties {
                     Console.out("     " + p.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                        + String(format: "%.2f × %-3g ", p.value, p.weight) + p.note)
+                        + String(format: "%.2f × %-3g ", p.value, p.weight) + text(p.note))
                 }
             }
-        }
-    }
-}
-
-/// An item named on the command line: by id, or by its exact title when that is unique.
-enum ItemArgument {
-    static func resolve(_ text: String, in mirror: Mirror) throws -> String {
-        let found = try mirror.resolveItem(text)
-        if let exact = found.first(where: { $0.id == text }) { return exact.id }
-        switch found.count {
-        case 0:
-            throw UsageError(summary: "no item \"\(text)\" in the mirror",
-                             hint: "Give the item's id or exact title; `shelfmirror search WORDS` finds it.")
-        case 1:
-            return found[0].id
-        default:
-            throw UsageError(summary: "\(found.count) items are titled \"\(text)\"",
-                             hint: "Give the id of the one you mean: " + found.map(\.id).joined(separator: ", "))
         }
     }
 }

@@ -45,7 +45,7 @@ extension ShelfMirror {
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let mirror = try Mirror.openForWriting(path: settings.database.value)
-            let ids = try item.isEmpty ? nil : Set(item.map { try ItemArgument.resolve($0, in: mirror) })
+            let ids = try ItemReference.resolve(item, mirror: mirror)
             let client = try Connections.audiobookshelf(settings)
             let summary = try await PushWorkflow.run(mirror: mirror, client: client, options: PushOptions(dryRun: dryRun, itemIds: ids, limit: limit))
             PushReport.print(summary, dryRun: dryRun, verb: "Pushed")
@@ -151,7 +151,8 @@ enum PushReport {
             Console.err("\(verb) \(s.pushed) fields of \(s.items) items in \(s.requests) requests (run \(s.runId ?? 0)); "
                 + "\(s.conflicts) conflicts, \(s.failed) failed." + (s.reconciled > 0 ? " Settled \(s.reconciled) fields of an interrupted push." : ""))
         }
-        for p in s.problems.prefix(50) { Console.err("  \(p.item) — \(p.field): \(p.reason)") }
+        // Titles and values come from the server: shown escaped, one line each.
+        for p in s.problems.prefix(50) { Console.err("  \(TerminalText.line(p.item)) — \(p.field): \(TerminalText.line(p.reason))") }
         if s.problems.count > 50 { Console.err("  … and \(s.problems.count - 50) more (`shelfmirror diff --status conflict`).") }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -31,7 +30,7 @@ extension ShelfMirror {
                                  hint: "Use `shelfmirror accept`/`reject`, or `shelfmirror diff --format csv -o d.csv`, edit its status column, and `shelfmirror import-decisions d.csv`.")
             }
             let settings = try global.settings
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let mirror = try settings.openMirror()
             var decider = TerminalDecider(terminal: Terminal.current)
             let s = try ReviewSession.run(mirror: mirror, decider: &decider, policy: settings.diffPolicy, config: settings.matchConfig)
             Console.err("Reviewed \(s.items) items: \(s.accepted) accepted, \(s.rejected) rejected, \(s.edited) edited, "
@@ -61,8 +60,8 @@ extension ShelfMirror {
         var file: String
 
         func run() throws {
-            let mirror = try Mirror.openForWriting(path: try global.settings.database.value)
-            let s = try DecisionImport.apply(file: URL(fileURLWithPath: file), mirror: mirror)
+            let mirror = try global.settings.openMirror()
+            let s = try Decisions.importFile(URL(fileURLWithPath: file), mirror: mirror)
             Console.err("Imported: \(s.accepted) accepted (\(s.edited) with your own value), \(s.rejected) rejected, "
                 + "\(s.pending) back to pending; \(s.unchanged) unchanged.")
         }

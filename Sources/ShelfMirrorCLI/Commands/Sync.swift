@@ -111,10 +111,10 @@ extension ShelfMirror {
             }
             bar.finish()
             let c = summary.counts
-            Console.err("Synced \(summary.libraries.joined(separator: ", ")) from AudiobookShelf \(summary.serverVersion) in "
+            Console.err("Synced \(TerminalText.line(summary.libraries.joined(separator: ", "))) from AudiobookShelf \(TerminalText.line(summary.serverVersion)) in "
                 + String(format: "%.2f", summary.seconds) + " s: \(c.listed) items listed, \(c.new) new, \(c.changed) changed, "
                 + "\(c.fetched) fetched, \(c.removed) removed; \(summary.requests) requests.")
-            for (name, reason) in summary.skipped { Console.err("  skipped \(name): \(reason)") }
+            for (name, reason) in summary.skipped { Console.err("  skipped \(TerminalText.line(name)): \(TerminalText.line(reason))") }
         }
 
         private func syncHardcover(_ client: HardcoverClient, mirror: Mirror, redactor: Redactor) async throws {

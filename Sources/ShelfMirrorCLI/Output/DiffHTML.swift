@@ -1,6 +1,6 @@
 import Foundation
 import MirrorCore
-import MirrorStore
+import MirrorWorkflows
 
 /// The HTML report of `diff`: one self-contained page, grouped by item, each value beside its
 /// proposal with the changed words marked, and filters in a little inline script. It loads

@@ -1,6 +1,5 @@
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 /// The reports of `diff`: a side-by-side table that fits the terminal, JSON, CSV and Markdown.

@@ -1,6 +1,6 @@
 import Foundation
 import MirrorCore
-import MirrorStore
+import MirrorWorkflows
 
 /// Buffered standard output (or another file).
 final class OutputBuffer {
