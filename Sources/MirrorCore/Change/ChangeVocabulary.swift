@@ -46,7 +46,8 @@ public enum RunKind: String, Sendable, Equatable, Hashable, CaseIterable, Codabl
     case undo
 }
 
-/// `push_run.status`.
+/// How a run ended (`push_run.status`, `scan_run.status`, `sync_run.status`): `running` until it
+/// ends; a run found `running` by the next one was killed, and is settled and marked `failed`.
 public enum RunStatus: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
     case running, finished, failed
 }
