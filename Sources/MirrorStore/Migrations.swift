@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v4-matches", migrate: v4Matches)
         migrator.registerMigration("v5-changes", migrate: v5Changes)
         migrator.registerMigration("v6-push", migrate: v6Push)
+        migrator.registerMigration("v7-raw-values", migrate: v7RawValues)
         return migrator
     }
 

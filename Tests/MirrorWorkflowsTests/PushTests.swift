@@ -117,7 +117,7 @@ struct PushTests {
             }
             #expect(try setup.mirror.changeRow(id: rows.first { $0.id != edited.id }!.id)?.status == .pending)
             let history = try setup.mirror.pushRuns()
-            #expect(history.map(\.kind) == ["undo", "push"])
+            #expect(history.map(\.kind) == [.undo, .push])
             await #expect { try await UndoWorkflow.run(mirror: setup.mirror, client: absClient(setup), runId: 99) } throws: { error in
                 (error as? WorkflowError)?.summary.contains("does not exist") == true
             }

@@ -66,6 +66,8 @@ public struct Proposal: Sendable, Equatable {
     public var field: DiffField
     /// nil when the field is empty in AudiobookShelf.
     public var current: FieldValue?
+    /// The same as the server holds it, not normalised (`ItemMetadata.raw`): the base push checks.
+    public var currentRaw: String? = nil
     public var proposed: FieldValue
     public var source: Source
     public var action: Action

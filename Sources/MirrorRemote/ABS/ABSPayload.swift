@@ -7,15 +7,17 @@ import MirrorCore
 /// replacing whole arrays. Keys in a fixed order, so a dry run prints the same every time.
 public enum ABSPayload {
     /// `{"metadata": {…}}` for PATCH /api/items/:id/media, and `mediaPayload` of batch/update.
-    /// Returns nil when `fields` would empty the author list.
-    public static func mediaPayload(_ fields: [(DiffField, FieldValue?)]) -> String? {
+    /// Returns nil when `fields` would empty the author list, unless `allowingNoAuthors` (an undo
+    /// restoring the empty list a push filled).
+    public static func mediaPayload(_ fields: [(DiffField, FieldValue?)], allowingNoAuthors: Bool = false) -> String? {
         var members: [String] = []
         for (field, value) in fields.sorted(by: { order($0.0) < order($1.0) }) {
             let key: String
             let json: String
             switch field {
             case .authors:
-                guard case .list(let names)? = value, !names.isEmpty else { return nil }
+                let names: [String]
+                if case .list(let l)? = value, !l.isEmpty { names = l } else if allowingNoAuthors { names = [] } else { return nil }
                 key = "authors"
                 json = "[" + names.map { "{\"name\":\(JSONText.string($0))}" }.joined(separator: ",") + "]"
             case .narrators, .genres:

@@ -27,10 +27,14 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var createdAt: String
     public var decidedAt: String?
     public var pushRunId: Int64?
+    /// JSON: the field as the server held it when the change was proposed, not normalised (JSON
+    /// null when empty); nil for changes proposed before raw values were recorded. Push's
+    /// conflict check compares the server's value with this.
+    public var baseRaw: String?
 
     public init(id: Int64? = nil, itemId: String, field: DiffField, currentValue: String?, proposedValue: String,
                 suggestedValue: String, source: Proposal.Source, action: Proposal.Action, status: ChangeStatus = .pending,
-                bookId: Int? = nil, editionId: Int? = nil, createdAt: String, decidedAt: String? = nil, pushRunId: Int64? = nil) {
+                bookId: Int? = nil, editionId: Int? = nil, createdAt: String, decidedAt: String? = nil, pushRunId: Int64? = nil, baseRaw: String? = nil) {
         self.id = id
         self.itemId = itemId
         self.field = field
@@ -45,12 +49,13 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.createdAt = createdAt
         self.decidedAt = decidedAt
         self.pushRunId = pushRunId
+        self.baseRaw = baseRaw
     }
 
     enum CodingKeys: String, CodingKey {
         case id, itemId = "item_id", field, currentValue = "current_value", proposedValue = "proposed_value"
         case suggestedValue = "suggested_value", source, action, status, bookId = "book_id", editionId = "edition_id"
-        case createdAt = "created_at", decidedAt = "decided_at", pushRunId = "push_run_id"
+        case createdAt = "created_at", decidedAt = "decided_at", pushRunId = "push_run_id", baseRaw = "base_raw"
     }
 
     public enum Columns {
@@ -68,6 +73,7 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         public static let createdAt = Column(CodingKeys.createdAt)
         public static let decidedAt = Column(CodingKeys.decidedAt)
         public static let pushRunId = Column(CodingKeys.pushRunId)
+        public static let baseRaw = Column(CodingKeys.baseRaw)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -92,6 +98,8 @@ public struct DiffSubject: Sendable {
     public var itemId: String
     public var title: String?
     public var current: BookFields
+    /// The same, as the server holds it (for the proposals' raw bases).
+    public var metadata = ItemMetadata()
     public var match: (status: MatchStatus, score: Double?, bookId: Int, editionId: Int?)?
     public var hardcover: BookFields?
     public var tags: BookFields?
@@ -115,6 +123,8 @@ public struct ChangeRow: Sendable, Equatable {
     public var matchStatus: MatchStatus?
     public var score: Double?
     public var bookId: Int?
+    /// JSON: the server's value when proposed, as stored (`null`: empty); nil when not recorded.
+    public var baseRaw: String?
 }
 
 extension ChangeRow: FetchableRecord {
@@ -128,7 +138,7 @@ extension ChangeRow: FetchableRecord {
     /// Every stored proposal with its item's title and match, by title.
     static let sql = """
         SELECT c.id, c.item_id, i.title AS item_title, c.field, c.current_value, c.proposed_value, c.source, c.action, c.status,
-               m.status AS match_status, m.score AS match_score, c.book_id
+               m.status AS match_status, m.score AS match_score, c.book_id, c.base_raw
         FROM change c JOIN abs_item i ON i.id = c.item_id LEFT JOIN match m ON m.item_id = c.item_id
         """
     static let order = "ORDER BY i.title COLLATE NOCASE, i.id, c.id"
@@ -147,6 +157,7 @@ extension ChangeRow: FetchableRecord {
         matchStatus = try (row.decode(String?.self, forColumn: Columns.matchStatus)).flatMap(MatchStatus.init(rawValue:))
         score = try row.decode(forColumn: Columns.matchScore)
         bookId = try row.decode(forColumn: C.bookId)
+        baseRaw = try row.decode(forColumn: C.baseRaw)
     }
 }
 
@@ -196,7 +207,7 @@ extension Mirror {
                 m.asin = row["asin"]
                 m.language = row["language"]
                 m.genres = Self.stringArray(row["genres_json"])
-                var subject = DiffSubject(itemId: id, title: m.title, current: BookFields(item: m), match: nil, hardcover: nil, tags: nil)
+                var subject = DiffSubject(itemId: id, title: m.title, current: BookFields(item: m), metadata: m, match: nil, hardcover: nil, tags: nil)
                 let status = (row["match_status"] as String?).flatMap(MatchStatus.init(rawValue:))
                 subject.ignored = status == .ignored
                 if let status, let bookId: Int = row["book_id"], [.auto, .needsReview, .confirmed].contains(status) {
@@ -275,8 +286,19 @@ extension Mirror {
                 var existing = latest[item] ?? [:]
                 for p in list {
                     let current = p.current?.json
+                    let raw = p.currentRaw ?? "null"
                     if let old = existing.removeValue(forKey: p.field) {
-                        if old.currentValue == current, old.suggestedValue == p.proposed.json, old.source == p.source { continue }
+                        if old.currentValue == current, old.suggestedValue == p.proposed.json, old.source == p.source {
+                            // The server's value unchanged: the decision stands. A proposal made
+                            // before raw values were recorded learns its raw base now.
+                            if old.baseRaw == raw { continue }
+                            if old.baseRaw == nil {
+                                var old = old
+                                old.baseRaw = raw
+                                try old.update(db, columns: [ChangeRecord.Columns.baseRaw])
+                                continue
+                            }
+                        }
                         if old.status != .rejected {
                             try supersede(old)
                             superseded += 1
@@ -285,7 +307,7 @@ extension Mirror {
                     let m = p.source == .hardcover ? match[item] : nil
                     var change = ChangeRecord(itemId: item, field: p.field, currentValue: current, proposedValue: p.proposed.json,
                                               suggestedValue: p.proposed.json, source: p.source, action: p.action,
-                                              bookId: m?.bookId, editionId: m?.editionId, createdAt: now)
+                                              bookId: m?.bookId, editionId: m?.editionId, createdAt: now, baseRaw: raw)
                     try change.insert(db)
                     added += 1
                 }

@@ -2,162 +2,223 @@ import Foundation
 import GRDB
 import MirrorCore
 
-/// One field of one item in a push run's journal.
-public struct JournalEntry: Sendable, Equatable {
-    public var id: Int64
+/// One row of `push_run`: a push or undo run, its counts and how it ended.
+public struct PushRunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "push_run"
+
+    public var id: Int64?
+    public var kind: RunKind
+    public var undoesRun: Int64?
+    public var startedAt: String
+    public var finishedAt: String?
+    /// `running` with no `finishedAt`: running now, or killed (the next push settles it).
+    public var status: RunStatus
+    /// The server's URL, credentials redacted.
+    public var server: String?
+    public var items = 0
+    public var pushed = 0
+    public var conflicts = 0
+    public var failed = 0
+    public var requests = 0
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, undoesRun = "undoes_run", startedAt = "started_at", finishedAt = "finished_at", status, server
+        case items, pushed, conflicts, failed, requests, error
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let kind = Column(CodingKeys.kind)
+        public static let status = Column(CodingKeys.status)
+        public static let finishedAt = Column(CodingKeys.finishedAt)
+        public static let error = Column(CodingKeys.error)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// One row of `push_journal`: one field of one item in a run, written before it is sent.
+public struct JournalRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "push_journal"
+
+    public var id: Int64?
     public var runId: Int64
     public var itemId: String
     public var changeId: Int64?
-    public var field: DiffField
+    /// The target's name of the field (`DiffField`'s raw value for AudiobookShelf).
+    public var field: String
     /// JSON: the server's value before the run (null when empty), and the value sent.
-    public var before: String?
-    public var after: String?
-    public var state: String
+    public var beforeValue: String?
+    public var afterValue: String?
+    public var state: JournalState
     public var reason: String?
+    public var updatedAt: String
+    /// JSON: the server's own value once the write was seen applied (null: empty); SQL NULL for
+    /// entries not applied, or journaled before raw values were recorded.
+    public var afterRaw: String?
+
+    public init(runId: Int64, itemId: String, changeId: Int64?, field: String, before: String?, after: String?,
+                state: JournalState = .planned, updatedAt: String) {
+        self.runId = runId
+        self.itemId = itemId
+        self.changeId = changeId
+        self.field = field
+        self.beforeValue = before
+        self.afterValue = after
+        self.state = state
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, runId = "run_id", itemId = "item_id", changeId = "change_id", field, beforeValue = "before_value"
+        case afterValue = "after_value", state, reason, updatedAt = "updated_at", afterRaw = "after_raw"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let runId = Column(CodingKeys.runId)
+        public static let state = Column(CodingKeys.state)
+        public static let reason = Column(CodingKeys.reason)
+        public static let updatedAt = Column(CodingKeys.updatedAt)
+        public static let afterRaw = Column(CodingKeys.afterRaw)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// The raw value the server held after the write, as undo's base: nil when not recorded
+    /// (the outer optional); JSON null read as an empty field.
+    public var recordedAfterRaw: String?? {
+        guard let afterRaw else { return .none }
+        return .some(afterRaw == "null" ? nil : afterRaw)
+    }
 }
 
 /// What became of a journal entry, and of its change (when `changeStatus` is set; a change
-/// that becomes `pushed` records `changeRunId`).
+/// that becomes `pushed` records the run).
 public struct JournalOutcome: Sendable, Equatable {
     public var entryId: Int64
-    public var state: String
+    public var state: JournalState
     public var reason: String?
+    /// The server's raw value, when the entry was seen applied (nil: empty).
+    public var afterRaw: String??
     public var changeId: Int64?
-    public var changeStatus: String?
+    public var changeStatus: ChangeStatus?
     public var changeRunId: Int64?
 
-    public init(entryId: Int64, state: String, reason: String?, changeId: Int64? = nil, changeStatus: String? = nil, changeRunId: Int64? = nil) {
+    public init(entryId: Int64, state: JournalState, reason: String?, afterRaw: String?? = .none, changeId: Int64? = nil,
+                changeStatus: ChangeStatus? = nil, changeRunId: Int64? = nil) {
         self.entryId = entryId
         self.state = state
         self.reason = reason
+        self.afterRaw = afterRaw
         self.changeId = changeId
         self.changeStatus = changeStatus
         self.changeRunId = changeRunId
     }
 }
 
-public struct PushRunRow: Sendable, Equatable {
-    public var id: Int64
-    public var kind: String
-    public var undoesRun: Int64?
-    public var startedAt: String
-    public var finishedAt: String?
-    public var status: String
-    public var items: Int
-    public var pushed: Int
-    public var conflicts: Int
-    public var failed: Int
-    public var requests: Int
-    public var error: String?
-}
-
 extension Mirror {
-    public func beginPushRun(kind: String, undoes: Int64? = nil, server: String) throws -> Int64 {
+    public func beginPushRun(kind: RunKind, undoes: Int64? = nil, server: String) throws -> Int64 {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO push_run (kind, undoes_run, started_at, status, server) VALUES (?, ?, ?, 'running', ?)
-                """, arguments: [kind, undoes, ISO8601.now(), server])
+            var run = PushRunRecord(kind: kind, undoesRun: undoes, startedAt: ISO8601.now(), status: .running, server: server)
+            try run.insert(db)
             return db.lastInsertedRowID
         }
     }
 
     public func finishPushRun(id: Int64, items: Int, pushed: Int, conflicts: Int, failed: Int, requests: Int, error: String?) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE push_run SET finished_at = ?, status = ?, items = ?, pushed = ?, conflicts = ?, failed = ?, requests = ?, error = ?
-                WHERE id = ?
-                """, arguments: [ISO8601.now(), error == nil ? "finished" : "failed", items, pushed, conflicts, failed, requests, error, id])
+            guard var run = try PushRunRecord.fetchOne(db, key: id) else { return }
+            run.finishedAt = ISO8601.now()
+            run.status = error == nil ? .finished : .failed
+            (run.items, run.pushed, run.conflicts, run.failed, run.requests, run.error) = (items, pushed, conflicts, failed, requests, error)
+            try run.update(db)
         }
     }
 
     /// Writes what is about to be sent, before it is sent. Returns the entries' ids, in order.
-    public func journal(runId: Int64, entries: [(itemId: String, changeId: Int64?, field: DiffField, before: String?, after: String?)]) throws -> [Int64] {
-        let now = ISO8601.now()
-        return try write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO push_journal (run_id, item_id, change_id, field, before_value, after_value, state, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'planned', ?)
-                """)
-            var ids: [Int64] = []
-            for e in entries {
-                try statement.execute(arguments: [runId, e.itemId, e.changeId, e.field.rawValue, e.before, e.after, now])
-                ids.append(db.lastInsertedRowID)
+    public func journal(_ entries: [JournalRecord]) throws -> [Int64] {
+        try write { db in
+            try entries.map { entry in
+                var entry = entry
+                try entry.insert(db)
+                return db.lastInsertedRowID
             }
-            return ids
         }
     }
 
-    /// Sets journal entries' state (and reason), and their changes' status, in one transaction.
+    /// Sets journal entries' state, reason and raw after-value, and their changes' status, in one
+    /// transaction.
     public func settle(_ outcomes: [JournalOutcome]) throws {
+        guard !outcomes.isEmpty else { return }
         let now = ISO8601.now()
         try write { db in
-            let entry = try db.cachedStatement(sql: "UPDATE push_journal SET state = ?, reason = ?, updated_at = ? WHERE id = ?")
-            let change = try db.cachedStatement(sql: """
-                UPDATE change SET status = ?, push_run_id = coalesce(?, push_run_id), decided_at = ? WHERE id = ?
-                """)
             for o in outcomes {
-                try entry.execute(arguments: [o.state, o.reason, now, o.entryId])
+                typealias J = JournalRecord.Columns
+                var assignments = [J.state.set(to: o.state), J.reason.set(to: o.reason), J.updatedAt.set(to: now)]
+                if let raw = o.afterRaw { assignments.append(J.afterRaw.set(to: raw ?? "null")) }
+                try JournalRecord.filter(key: o.entryId).updateAll(db, assignments)
                 if let id = o.changeId, let status = o.changeStatus {
-                    try change.execute(arguments: [status, status == "pushed" ? o.changeRunId : nil, now, id])
+                    typealias C = ChangeRecord.Columns
+                    var change = [C.status.set(to: status), C.decidedAt.set(to: now)]
+                    if status == .pushed { change.append(C.pushRunId.set(to: o.changeRunId)) }
+                    try ChangeRecord.filter(key: id).updateAll(db, change)
                 }
             }
         }
     }
 
-    /// Marks changes (not journaled: conflicts found before sending).
-    public func markChanges(_ ids: [Int64], status: ChangeStatus) throws {
-        _ = try decide(changeIds: ids, status: status)
-    }
-
-    public func journalEntries(runId: Int64? = nil, states: Set<String>? = nil, interruptedOnly: Bool = false) throws -> [JournalEntry] {
+    /// A run's journal, or every run's, in order; only entries in `states` when given.
+    public func journalEntries(runId: Int64? = nil, states: Set<JournalState>? = nil) throws -> [JournalRecord] {
         try read { db in
-            var sql = """
-                SELECT j.id, j.run_id, j.item_id, j.change_id, j.field, j.before_value, j.after_value, j.state, j.reason
-                FROM push_journal j JOIN push_run r ON r.id = j.run_id WHERE 1
-                """
-            var args: [DatabaseValueConvertible?] = []
-            if let runId { sql += " AND j.run_id = ?"; args.append(runId) }
-            if interruptedOnly { sql += " AND r.status = 'running'" }
-            sql += " ORDER BY j.id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { row -> JournalEntry? in
-                guard let field = DiffField(rawValue: row[4]) else { return nil }
-                let entry = JournalEntry(id: row[0], runId: row[1], itemId: row[2], changeId: row[3], field: field, before: row[5],
-                                         after: row[6], state: row[7], reason: row[8])
-                return states.map { $0.contains(entry.state) } ?? true ? entry : nil
-            }
+            var request = JournalRecord.order(JournalRecord.Columns.id)
+            if let runId { request = request.filter(JournalRecord.Columns.runId == runId) }
+            if let states { request = request.filter(states.contains(JournalRecord.Columns.state)) }
+            return try request.fetchAll(db)
         }
     }
 
     /// Runs left `running` by a killed push: closed as failed once reconciled.
     public func closeInterruptedPushRuns() throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE push_run SET status = 'failed', finished_at = ?, error = 'interrupted; settled by a later run'
-                WHERE status = 'running'
-                """, arguments: [ISO8601.now()])
+            _ = try PushRunRecord.filter(PushRunRecord.Columns.status == RunStatus.running).updateAll(
+                db, PushRunRecord.Columns.status.set(to: RunStatus.failed), PushRunRecord.Columns.finishedAt.set(to: ISO8601.now()),
+                PushRunRecord.Columns.error.set(to: "interrupted; settled by a later run"))
         }
     }
 
-    public func pushRuns() throws -> [PushRunRow] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, kind, undoes_run, started_at, finished_at, status, items, pushed, conflicts, failed, requests, error
-                FROM push_runs ORDER BY id DESC
-                """).map {
-                PushRunRow(id: $0[0], kind: $0[1], undoesRun: $0[2], startedAt: $0[3], finishedAt: $0[4], status: $0[5], items: $0[6],
-                           pushed: $0[7], conflicts: $0[8], failed: $0[9], requests: $0[10], error: $0[11])
-            }
-        }
+    /// Every push and undo run, the latest first.
+    public func pushRuns() throws -> [PushRunRecord] {
+        try read { db in try PushRunRecord.order(PushRunRecord.Columns.id.desc).fetchAll(db) }
+    }
+
+    public func pushRun(id: Int64) throws -> PushRunRecord? {
+        try read { db in try PushRunRecord.fetchOne(db, key: id) }
     }
 
     /// The latest push run with applied changes not yet reverted.
     public func lastUndoablePushRun() throws -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: """
-                SELECT r.id FROM push_run r WHERE r.kind = 'push'
-                  AND EXISTS (SELECT 1 FROM push_journal j WHERE j.run_id = r.id AND j.state = 'applied')
+                SELECT r.id FROM push_run r WHERE r.kind = ?
+                  AND EXISTS (SELECT 1 FROM push_journal j WHERE j.run_id = r.id AND j.state = ?)
                 ORDER BY r.id DESC LIMIT 1
-                """)
+                """, arguments: [RunKind.push, JournalState.applied])
+        }
+    }
+
+    /// Every item's title by id, for naming items in a push's problems.
+    public func itemTitles() throws -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, title FROM abs_item")
+            while let row = try rows.next() { out[row["id"]] = row["title"] ?? row["id"] }
+            return out
         }
     }
 
@@ -175,17 +236,5 @@ extension Mirror {
             return out
         }
         try saveItems(items, fingerprints: fingerprints)
-    }
-}
-
-extension Mirror {
-    /// Changes a run applied: pushed, with the run.
-    public func settleChanges(pushed ids: [Int64], runId: Int64?) throws {
-        guard !ids.isEmpty else { return }
-        let now = ISO8601.now()
-        try write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE change SET status = 'pushed', push_run_id = ?, decided_at = ? WHERE id = ?")
-            for id in ids { try statement.execute(arguments: [runId, now, id]) }
-        }
     }
 }

@@ -21,7 +21,13 @@ public enum DiffWorkflow {
         var matches: [String: (bookId: Int?, editionId: Int?)] = [:]
         for s in subjects {
             matches[s.itemId] = (s.match?.bookId, s.match?.editionId)
-            proposals[s.itemId] = s.ignored ? [] : Differ.proposals(current: s.current, hardcover: s.hardcover, tags: s.tags, policy: policy)
+            let made = s.ignored ? [] : Differ.proposals(current: s.current, hardcover: s.hardcover, tags: s.tags, policy: policy)
+            // Each with the field as the server holds it: the base push checks.
+            proposals[s.itemId] = made.map { p in
+                var p = p
+                p.currentRaw = s.metadata.raw(p.field)
+                return p
+            }
         }
         let (new, superseded) = try mirror.reconcileChanges(proposals, match: matches)
         let open = try mirror.changeRows(itemIds: itemIds).count

@@ -12,6 +12,8 @@ public struct PushOptions: Sendable {
     public var limit: Int?
     /// Items per batch/get and per batch/update request.
     public var chunkSize = 250
+    /// The secrets to scrub from the error a failed run stores (the settings' redactor).
+    public var redactor = Redactor()
 
     public init(dryRun: Bool = false, itemIds: Set<String>? = nil, limit: Int? = nil) {
         self.dryRun = dryRun
@@ -43,6 +45,9 @@ public struct PushSummary: Sendable {
     public var planned: [PlannedRequest] = []
     /// Why each conflict or failure happened: item title, field, reason.
     public var problems: [(item: String, field: String, reason: String)] = []
+    /// What the user should know of fields applied: item title, field, note (an undo that left
+    /// an author list empty, as it was before the push).
+    public var notices: [(item: String, field: String, note: String)] = []
     public var seconds = 0.0
 
     public init() {}

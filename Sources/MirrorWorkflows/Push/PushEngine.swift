@@ -1,137 +1,159 @@
 import Foundation
 import MirrorCore
-import MirrorRemote
 import MirrorStore
 
-/// One field to write on one item: the value the server must have now (the base), and the value
-/// to write. Shared by push (the accepted changes) and undo (the journal's before-values).
-struct FieldWrite: Sendable {
-    var itemId: String
-    var changeId: Int64?
-    var field: DiffField
-    /// JSON; nil when the field is (or must be) empty.
-    var expected: String?
-    var value: String?
-    /// For undo: the journal entry being reverted.
-    var revertsEntry: Int64?
-}
+/// The push and undo engine, written once for every target (DESIGN "Push, safe"): for a chunk
+/// of records, re-read, check each field against its base, journal what will be sent, send,
+/// re-read and verify, settle the journal and the changes, refresh the mirror. What each step
+/// decides is `PushProtocol`'s; what the server is, the adapter's.
+struct PushEngine<Adapter: PushAdapter> {
+    typealias Write = FieldWrite<Adapter.Field>
 
-/// Conflict check, journal, send, re-read and verify, for a chunk of items.
-enum PushEngine {
+    let adapter: Adapter
+    let mirror: Mirror
+
+    /// Whether the engine sends, and as which run.
+    enum Mode {
+        /// Builds the requests and sends nothing.
+        case dryRun
+        case run(id: Int64, kind: RunKind)
+
+        var kind: RunKind {
+            if case .run(_, let kind) = self { return kind }
+            return .push
+        }
+    }
+
     struct Outcome {
-        var applied: [FieldWrite] = []
-        var conflicts: [(FieldWrite, String)] = []
-        var failed: [(FieldWrite, String)] = []
-        /// Sent, not seen applied, and the send ended without an answer (a timeout, a dropped
-        /// connection): the server may still apply it. The next push settles them.
-        var unsettled: [(FieldWrite, String)] = []
+        var applied: [Write] = []
+        var conflicts: [(Write, String)] = []
+        var failed: [(Write, String)] = []
+        /// Sent, not seen applied, and the send ended without an answer: the server may still
+        /// apply them. The next push settles them.
+        var unsettled: [(Write, String)] = []
+        /// Applied, with something the user should know (an undo that emptied the author list).
+        var notices: [(Write, String)] = []
         var planned: [PlannedRequest] = []
         var items = 0
     }
 
-    /// Writes `writes` (all of one chunk's items) if the server still holds each `expected`.
-    static func apply(_ writes: [FieldWrite], runId: Int64?, mirror: Mirror, client: ABSClient, dryRun: Bool) async throws -> Outcome {
+    /// Writes `writes` (all of one chunk's records) where the server still holds each base.
+    func apply(_ writes: [Write], mode: Mode) async throws -> Outcome {
         var outcome = Outcome()
-        let ids = unique(writes.map(\.itemId))
-        let before = Dictionary(try await client.batchGet(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let restoring = mode.kind == .undo
+        let ids = Self.unique(writes.map(\.itemId))
+        let before = try await adapter.read(ids)
 
-        // Conflict check against what is there now.
-        var sendable: [String: [(FieldWrite, String?)]] = [:] // item -> writes with the server's current value
+        // 1. Conflict check against what the server holds now.
+        var sendable: [String: [(write: Write, before: String?)]] = [:]
         for w in writes {
-            guard let item = before[w.itemId] else {
-                outcome.conflicts.append((w, "the item is gone from AudiobookShelf"))
-                continue
+            let now: String?? = before[w.itemId].map { adapter.raw(w.field, of: $0) }
+            switch PushProtocol.check(w, now: now, server: adapter.serverName, semantics: adapter.semantics) {
+            case .send(let value): sendable[w.itemId, default: []].append((w, value))
+            case .conflict(let reason): outcome.conflicts.append((w, reason))
             }
-            let now = Differ.value(w.field, of: BookFields(item: item.metadata))
-            let expected = FieldValue(json: w.expected, field: w.field)
-            guard Differ.same(w.field, expected, now) else {
-                outcome.conflicts.append((w, "AudiobookShelf now has \(show(now)), not \(show(expected)) as when it was proposed"))
-                continue
-            }
-            sendable[w.itemId, default: []].append((w, now?.json))
         }
 
-        // Payloads: one per item, every entry with its mediaPayload.
-        var entries: [(id: String, mediaPayload: String)] = []
-        var journalRows: [(itemId: String, changeId: Int64?, field: DiffField, before: String?, after: String?)] = []
-        var sent: [FieldWrite] = []
+        // 2. One body per record.
+        var bodies: [(id: String, body: String)] = []
+        var sent: [(write: Write, before: String?)] = []
         for id in ids {
             guard let list = sendable[id], !list.isEmpty else { continue }
-            let fields = list.map { ($0.0.field, FieldValue(json: $0.0.value, field: $0.0.field)) }
-            guard let payload = ABSPayload.mediaPayload(fields) else {
-                for (w, _) in list { outcome.failed.append((w, "it would leave the item without authors")) }
-                continue
-            }
-            entries.append((id, payload))
-            for (w, current) in list {
-                journalRows.append((w.itemId, w.changeId, w.field, current, w.value))
-                sent.append(w)
+            switch adapter.body(list.map { ($0.write.field, $0.write.value) }, restoring: restoring) {
+            case .success(let body):
+                bodies.append((id, body))
+                sent += list
+            case .failure(let refusal):
+                outcome.failed += list.map { ($0.write, refusal.reason) }
             }
         }
-        outcome.items = entries.count
-        guard !entries.isEmpty else { return outcome }
-        let body = ABSPayload.batchUpdate(entries)
-        if dryRun {
-            outcome.planned.append(PlannedRequest(method: "POST", path: client.requestPath("/api/items/batch/update"), body: body))
-            outcome.applied = sent
+        outcome.items = bodies.count
+        guard !bodies.isEmpty else {
+            try settleUnsent(outcome, mode: mode)
             return outcome
         }
-        guard let runId else { return outcome }
-
-        // Journal first, then send. A kill from here on is settled by the next run's re-read.
-        let entryIds = try mirror.journal(runId: runId, entries: journalRows)
-        var sendError: String? = nil
-        var ambiguous = false
-        func note(_ error: Error) {
-            sendError = describe(error)
-            if let remote = error as? RemoteError, remote.code.leavesWriteUnknown { ambiguous = true }
-        }
-        do {
-            _ = try await client.batchUpdate(body: body)
-        } catch let e as RemoteError where e.code == .notFound || e.code == .htmlPage(status: 404) {
-            // Servers before batch/update: one PATCH per item.
-            for entry in entries {
-                do { _ = try await client.patchMedia(id: entry.id, body: entry.mediaPayload) } catch { note(error) }
-            }
-        } catch {
-            note(error)
+        guard case .run(let runId, let kind) = mode else {
+            outcome.planned = adapter.planned(bodies)
+            outcome.applied = sent.map(\.write)
+            return outcome
         }
 
-        // Re-read and verify: what the server holds now decides, whatever the send said.
-        let after = try await client.batchGet(ids: entries.map(\.id))
-        let byId = Dictionary(after.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // 3. Journal first, then send: a kill from here on is settled by the next push's re-read.
+        let now = ISO8601.now()
+        let entryIds = try mirror.journal(sent.map {
+            JournalRecord(runId: runId, itemId: $0.write.itemId, changeId: $0.write.changeId, field: $0.write.field.rawValue,
+                          before: $0.before, after: $0.write.value, updatedAt: now)
+        })
+        let result = await adapter.send(bodies)
+
+        // 4. Re-read and verify: what the server holds now decides, whatever the send said.
+        let after = try await adapter.read(bodies.map(\.id))
         var settled: [JournalOutcome] = []
-        for (n, w) in sent.enumerated() {
-            let now = byId[w.itemId].flatMap { Differ.value(w.field, of: BookFields(item: $0.metadata)) }
-            let wanted = FieldValue(json: w.value, field: w.field)
-            if Differ.same(w.field, now, wanted) {
+        for (entryId, s) in zip(entryIds, sent) {
+            let w = s.write
+            let now: String?? = after[w.itemId].map { adapter.raw(w.field, of: $0) }
+            let verdict = PushProtocol.verify(w, before: s.before, now: now, send: result, semantics: adapter.semantics)
+            let changeStatus = kind == .push ? PushProtocol.changeStatus(after: verdict.state, kind: kind) : nil
+            settled.append(JournalOutcome(entryId: entryId, state: verdict.state, reason: verdict.reason,
+                                          afterRaw: verdict.state == .applied ? .some(verdict.after) : .none,
+                                          changeId: w.changeId, changeStatus: changeStatus, changeRunId: runId))
+            switch verdict.state {
+            case .applied:
                 outcome.applied.append(w)
-                settled.append(JournalOutcome(entryId: entryIds[n], state: "applied", reason: nil))
-            } else if ambiguous, Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field)) {
-                let reason = "not confirmed (\(sendError ?? "no answer")); the next push checks again"
-                outcome.unsettled.append((w, reason))
-                settled.append(JournalOutcome(entryId: entryIds[n], state: "sent", reason: reason))
-            } else {
-                let reason = Differ.same(w.field, now, FieldValue(json: journalRows[n].before, field: w.field))
-                    ? "not applied" + (sendError.map { ": \($0)" } ?? " by the server")
-                    : "the server stored \(show(now)) instead"
-                outcome.failed.append((w, reason))
-                settled.append(JournalOutcome(entryId: entryIds[n], state: "failed", reason: reason))
+                if restoring, let notice = adapter.restoringNotice(w.field, value: w.value) { outcome.notices.append((w, notice)) }
+                if restoring, let reverted = w.revertsEntry {
+                    // The entry undone, and its change pending again for a new decision.
+                    settled.append(JournalOutcome(entryId: reverted, state: .reverted, reason: "undone by run \(runId)",
+                                                  changeId: w.changeId, changeStatus: .pending))
+                }
+            case .sent: outcome.unsettled.append((w, verdict.reason ?? "not confirmed"))
+            default: outcome.failed.append((w, verdict.reason ?? "not applied"))
             }
         }
         try mirror.settle(settled)
-        try mirror.refreshItems(after)
+        try settleUnsent(outcome, mode: mode)
+        try adapter.refresh(Array(after.values), in: mirror)
         return outcome
     }
 
-    static func show(_ value: FieldValue?) -> String {
-        guard let value else { return "nothing" }
-        let text = value.display
-        return "“" + (text.count > 60 ? String(text.prefix(59)) + "…" : text) + "”"
+    /// A push's conflicts and refusals were not journaled: their changes say so. (Changes that
+    /// failed once sent are settled with their journal entries and are no longer decidable.)
+    private func settleUnsent(_ outcome: Outcome, mode: Mode) throws {
+        guard case .run(_, .push) = mode else { return }
+        _ = try mirror.decide(changeIds: outcome.conflicts.compactMap(\.0.changeId), status: .conflict)
+        _ = try mirror.decide(changeIds: outcome.failed.compactMap(\.0.changeId), status: .failed)
     }
 
-    static func describe(_ error: Error) -> String {
-        (error as? UserFacingError)?.summary ?? String(describing: error)
+    /// Settles the journal of a run that was killed: what the server holds decides.
+    func reconcile(chunkSize: Int) async throws -> Int {
+        let open = try mirror.journalEntries(states: JournalState.open)
+        guard !open.isEmpty else {
+            try mirror.closeInterruptedPushRuns()
+            return 0
+        }
+        let ids = Self.unique(open.map(\.itemId))
+        var records: [String: Adapter.Record] = [:]
+        for start in stride(from: 0, to: ids.count, by: max(1, chunkSize)) {
+            records.merge(try await adapter.read(Array(ids[start..<min(start + chunkSize, ids.count)])), uniquingKeysWith: { a, _ in a })
+        }
+        let kinds = Dictionary(try mirror.pushRuns().compactMap { r in r.id.map { ($0, r.kind) } }, uniquingKeysWith: { a, _ in a })
+        var settled: [JournalOutcome] = []
+        for e in open {
+            guard let id = e.id else { continue }
+            guard let field = Adapter.Field(rawValue: e.field) else {
+                settled.append(JournalOutcome(entryId: id, state: .conflict, reason: "unknown field \(e.field)"))
+                continue
+            }
+            let now: String?? = records[e.itemId].map { adapter.raw(field, of: $0) }
+            let s = PushProtocol.settleInterrupted(field: field, before: e.beforeValue, after: e.afterValue, now: now,
+                                                   kind: kinds[e.runId] ?? .push, semantics: adapter.semantics)
+            settled.append(JournalOutcome(entryId: id, state: s.state, reason: s.reason, afterRaw: s.state == .applied ? .some(s.after) : .none,
+                                          changeId: e.changeId, changeStatus: s.changeStatus, changeRunId: e.runId))
+        }
+        try mirror.settle(settled)
+        try adapter.refresh(Array(records.values), in: mirror)
+        try mirror.closeInterruptedPushRuns()
+        return settled.count
     }
 
     static func unique(_ ids: [String]) -> [String] {

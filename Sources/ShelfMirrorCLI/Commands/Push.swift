@@ -47,7 +47,9 @@ extension ShelfMirror {
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let ids = try ItemReference.resolve(item, mirror: mirror)
             let client = try Connections.audiobookshelf(settings)
-            let summary = try await PushWorkflow.run(mirror: mirror, client: client, options: PushOptions(dryRun: dryRun, itemIds: ids, limit: limit))
+            var options = PushOptions(dryRun: dryRun, itemIds: ids, limit: limit)
+            options.redactor = settings.redactor
+            let summary = try await PushWorkflow.run(mirror: mirror, client: client, options: options)
             PushReport.print(summary, dryRun: dryRun, verb: "Pushed")
         }
     }
@@ -86,7 +88,9 @@ extension ShelfMirror {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let mirror = try Mirror.openForWriting(path: settings.database.value)
             let client = try Connections.audiobookshelf(settings)
-            let summary = try await UndoWorkflow.run(mirror: mirror, client: client, runId: last ? nil : runNumber, dryRun: dryRun)
+            var options = PushOptions()
+            options.redactor = settings.redactor
+            let summary = try await UndoWorkflow.run(mirror: mirror, client: client, runId: last ? nil : runNumber, dryRun: dryRun, options: options)
             PushReport.print(summary, dryRun: dryRun, verb: "Reverted")
         }
     }
@@ -117,16 +121,19 @@ extension ShelfMirror {
                 }
                 writer.begin(columns: ["item_id", "field", "before", "after", "state", "reason"])
                 for e in entries {
-                    writer.row([.text(e.itemId), .text(e.field.rawValue), .text(e.before.map(DiffDisplay.text) ?? ""),
-                                .text(e.after.map(DiffDisplay.text) ?? ""), .text(e.state), e.reason.map { .text($0) } ?? .null])
+                    let before = e.beforeValue.map(DiffDisplay.text) ?? ""
+                    let after = e.afterValue.map(DiffDisplay.text) ?? ""
+                    writer.row([.text(e.itemId), .text(e.field), .text(before), .text(after), .text(e.state.rawValue), e.reason.map { .text($0) } ?? .null])
                 }
             } else {
                 let runs = try mirror.pushRuns()
                 writer.begin(columns: ["run", "kind", "undoes", "started_at", "status", "items", "pushed", "conflicts", "failed", "requests"])
                 for r in runs {
-                    writer.row([.integer(r.id), .text(r.kind), r.undoesRun.map { .integer($0) } ?? .null, .text(r.startedAt), .text(r.status),
-                                .integer(Int64(r.items)), .integer(Int64(r.pushed)), .integer(Int64(r.conflicts)), .integer(Int64(r.failed)),
-                                .integer(Int64(r.requests))])
+                    // A run still `running` without an end: running now, or killed (the next push settles it).
+                    let status = r.status == .running && r.finishedAt == nil ? "running or interrupted" : r.status.rawValue
+                    let counts: [Int] = [r.items, r.pushed, r.conflicts, r.failed, r.requests]
+                    writer.row([.integer(r.id ?? 0), .text(r.kind.rawValue), r.undoesRun.map { .integer($0) } ?? .null, .text(r.startedAt),
+                                .text(status)] + counts.map { .integer(Int64($0)) })
                 }
                 if runs.isEmpty, output.format == .table { Console.err("No push yet.") }
             }
@@ -153,6 +160,7 @@ enum PushReport {
         }
         // Titles and values come from the server: shown escaped, one line each.
         for p in s.problems.prefix(50) { Console.err("  \(TerminalText.line(p.item)) — \(p.field): \(TerminalText.line(p.reason))") }
+        for n in s.notices { Console.err("  \(TerminalText.line(n.item)) — \(n.field): \(TerminalText.line(n.note))") }
         if s.problems.count > 50 { Console.err("  … and \(s.problems.count - 50) more (`shelfmirror diff --status conflict`).") }
     }
 }
