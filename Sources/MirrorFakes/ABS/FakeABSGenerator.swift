@@ -323,7 +323,8 @@ private extension String {
 extension FakeABSState {
     /// A deterministic, realistic server: `items` books in one library named `libraryName`
     /// (folder /audiobooks), a podcast library "Podcasts" with 2 podcasts, and the standard users
-    /// (adminToken, userToken, inactiveToken).
+    /// (adminToken, userToken, inactiveToken). The admin has listened to some books (seeded:
+    /// see `generatedProgress`); the other users have no progress.
     public static func generated(items count: Int, seed: UInt64 = 1, libraryName: String = "Audiobooks") -> FakeABSState {
         var rng = SplitMix64(seed: seed ^ 0x11B2_A7E5)
         let books = FakeABSLibrary(id: FakeIDs.uuid(&rng), name: libraryName, mediaType: "book",
@@ -341,8 +342,10 @@ extension FakeABSState {
             }))
         }
         FakeABSGenerator.separateFolders(&items)
+        let progress = generatedProgress(books: items, userId: adminUserId, seed: seed)
         items += podcastItems(&rng, library: podcasts)
-        return FakeABSState(libraries: [books, podcasts], items: items, users: standardUsers, generator: generator)
+        return FakeABSState(libraries: [books, podcasts], items: items, users: standardUsers, generator: generator,
+                            progress: [adminUserId: progress])
     }
 
     private static func podcastItems(_ rng: inout SplitMix64, library: FakeABSLibrary) -> [FakeABSItem] {

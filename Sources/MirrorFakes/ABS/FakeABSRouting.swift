@@ -26,8 +26,10 @@ struct FakeCall: Sendable {
     var authorization: String?
     var body: Body
     var route: FakeRoute
-    /// The `:id` of the route (item or library), if it has one.
+    /// The `:id` of the route (item, library, user or progress), if it has one.
     var parameter: String?
+    /// The optional `:episodeId` of the progress routes.
+    var episodeId: String?
     /// Under /api: authentication runs first.
     var isAPI: Bool
 
@@ -61,6 +63,7 @@ struct FakeCall: Sendable {
         if segments.count > 1, segments.last == "" { segments.removeLast() }
         isAPI = mounted && segments.first?.lowercased() == "api"
         (route, parameter) = mounted ? Self.classify(method: self.method, segments) : (.unknown, nil)
+        if route == .progress || route == .updateProgress, segments.count == 5 { episodeId = segments[4] }
 
         if let bytes, bytes.count > Self.bodyLimit {
             body = .tooLarge
@@ -123,6 +126,17 @@ struct FakeCall: Sendable {
         case ("POST", 4) where s == ["api", "items", "batch", "update"]: return (.batchUpdate, nil)
         case ("GET", 3) where s[0] == "api" && s[1] == "items": return (.item, segments[2])
         case ("PATCH", 4) where s[0] == "api" && s[1] == "items" && s[3] == "media": return (.patchMedia, segments[2])
+        case ("POST", 2) where s == ["api", "authorize"]: return (.authorize, nil)
+        case ("GET", 3) where s == ["api", "me", "progress"]: return (.progress, nil)
+        case ("GET", 3) where s == ["api", "me", "items-in-progress"]: return (.itemsInProgress, nil)
+        // Registered before /me/progress/:id/:episodeId?, so it wins.
+        case ("GET", 5) where s[0] == "api" && s[1] == "me" && s[2] == "progress" && s[4] == "remove-from-continue-listening":
+            return (.hideProgress, segments[3])
+        case ("GET", 4...5) where s[0] == "api" && s[1] == "me" && s[2] == "progress": return (.progress, segments[3])
+        // PATCH /me/progress/batch/update is another route of ABS's, which the fake does not serve.
+        case ("PATCH", 5) where s == ["api", "me", "progress", "batch", "update"]: return (.unknown, nil)
+        case ("PATCH", 4...5) where s[0] == "api" && s[1] == "me" && s[2] == "progress": return (.updateProgress, segments[3])
+        case ("GET", 3) where s[0] == "api" && s[1] == "users": return (.user, segments[2])
         default: return (.unknown, nil)
         }
     }

@@ -68,7 +68,19 @@ extension FakeABSState {
         user = authenticated
         switch call.route {
         case .me:
-            return .json(authenticated.wireMe(createdAt: 1_577_836_800_000), encoder: encoder)
+            return .json(wireMe(authenticated), encoder: encoder)
+        case .authorize:
+            return authorize(authenticated)
+        case .progress:
+            return getProgress(call, user: authenticated)
+        case .updateProgress:
+            return updateProgress(call, body: body, user: authenticated)
+        case .hideProgress:
+            return hideProgress(call, user: authenticated)
+        case .itemsInProgress:
+            return itemsInProgress(call, user: authenticated)
+        case .user:
+            return getUser(call, requester: authenticated)
         case .libraries:
             guard let id = call.parameter else {
                 return .json(WireLibraries(libraries: libraries.enumerated().map { n, library in
@@ -237,7 +249,7 @@ extension FakeABSState {
         guard canAccess(user, items[n]) else { return .sendStatus(403) }
         // `req.query.expanded == 1`: loose equality, "1", "01" and " 1 " all count.
         if let expanded = call.query["expanded"], jsNumber(expanded) == 1 {
-            return .json(expandedJSON(at: n))
+            return .json(Self.appending(expandedJSON(at: n), includes(call, itemId: items[n].id, user: user)))
         }
         return .json(items[n].wireOld(mediaType: mediaType(of: items[n]), scanVersion: serverVersion), encoder: encoder)
     }

@@ -11,6 +11,9 @@ public actor FakeABSState {
     /// Item id -> position in `items`.
     var positions: [String: Int] = [:]
     var users: [FakeABSUser]
+    /// User id -> that user's listening progress, oldest row first (the order ABS's unsorted
+    /// queries return it).
+    var progressByUser: [String: [FakeABSProgress]]
     var faults: [FaultRule] = []
     var log: [FakeRequestRecord] = []
     /// Requests a latency fault is holding now, in arrival order.
@@ -41,11 +44,12 @@ public actor FakeABSState {
     }
 
     init(libraries: [FakeABSLibrary], items: [FakeABSItem], users: [FakeABSUser], serverVersion: String = "2.36.0",
-         generator: FakeABSGenerator?) {
+         generator: FakeABSGenerator?, progress: [String: [FakeABSProgress]] = [:]) {
         self.generator = generator
         self.libraries = libraries
         self.items = items
         self.users = users
+        self.progressByUser = progress
         self.serverVersion = serverVersion
         self.idSource = SplitMix64(seed: UInt64(items.count) &* 0x2545_F491_4F6C_DD1D)
         var positions: [String: Int] = [:]

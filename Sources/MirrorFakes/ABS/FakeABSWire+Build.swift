@@ -187,15 +187,28 @@ extension FakeABSItem {
 }
 
 extension FakeABSUser {
-    func wireMe(createdAt: Int64) -> WireMe {
-        WireMe(id: id, username: username, email: nil, type: type, token: token, isOldToken: false,
-               mediaProgress: [], seriesHideFromContinueListening: [], bookmarks: [], isActive: isActive,
+    /// toOldJSONForBrowser, with `progress` as its mediaProgress; the root's token is "" when
+    /// `hidingRootToken` (another admin reads the root user).
+    func wireUser<Progress>(createdAt: Int64, progress: [Progress], hidingRootToken: Bool = false) -> WireUserJSON<Progress> {
+        WireUserJSON(id: id, username: username, email: nil, type: type,
+               token: type == "root" && hidingRootToken ? "" : token, isOldToken: false,
+               mediaProgress: progress, seriesHideFromContinueListening: [], bookmarks: [], isActive: isActive,
                isLocked: false, lastSeen: createdAt + 86_400_000, createdAt: createdAt,
                permissions: WirePermissions(download: true, update: canUpdate, delete: type == "root",
                                             upload: isAdminOrUp, createEreader: isAdminOrUp,
                                             accessAllLibraries: true, accessAllTags: true,
                                             accessExplicitContent: canAccessExplicit, selectedTagsNotAccessible: false),
                librariesAccessible: [], itemTagsSelected: [], hasOpenIDLink: false)
+    }
+}
+
+extension FakeABSProgress {
+    func wire(userId: String) -> WireMediaProgress {
+        WireMediaProgress(id: id, userId: userId, libraryItemId: libraryItemId, episodeId: nil, mediaItemId: mediaItemId,
+                          mediaItemType: "book", duration: duration, progress: progress, currentTime: currentTime,
+                          isFinished: isFinished, hideFromContinueListening: hideFromContinueListening,
+                          ebookLocation: ebookLocation, ebookProgress: ebookProgress, lastUpdate: lastUpdate,
+                          startedAt: startedAt, finishedAt: finishedAt)
     }
 }
 

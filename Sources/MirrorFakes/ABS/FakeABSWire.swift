@@ -52,14 +52,16 @@ struct WirePermissions: Codable, Sendable, Equatable {
     var selectedTagsNotAccessible: Bool
 }
 
-struct WireMe: Codable, Sendable, Equatable {
+/// toOldJSONForBrowser: GET /api/me and POST /api/authorize (`WireMe`), and GET /api/users/:id,
+/// whose progress carries the book's title, cover and update time.
+struct WireUserJSON<Progress: Encodable & Sendable>: Encodable, Sendable {
     var id: String
     var username: String
     @Nullable var email: String?
     var type: String
     var token: String
     var isOldToken: Bool
-    var mediaProgress: [String]
+    var mediaProgress: [Progress]
     var seriesHideFromContinueListening: [String]
     var bookmarks: [String]
     var isActive: Bool
@@ -70,6 +72,116 @@ struct WireMe: Codable, Sendable, Equatable {
     var librariesAccessible: [String]
     var itemTagsSelected: [String]
     var hasOpenIDLink: Bool
+}
+
+typealias WireMe = WireUserJSON<WireMediaProgress>
+
+/// MediaProgress.getOldMediaProgress().
+struct WireMediaProgress: Codable, Sendable, Equatable {
+    var id: String
+    var userId: String
+    @Nullable var libraryItemId: String?
+    @Nullable var episodeId: String?
+    var mediaItemId: String
+    var mediaItemType: String
+    var duration: Double
+    var progress: Double
+    var currentTime: Double
+    var isFinished: Bool
+    var hideFromContinueListening: Bool
+    @Nullable var ebookLocation: String?
+    @Nullable var ebookProgress: Double?
+    var lastUpdate: Int64
+    var startedAt: Int64
+    @Nullable var finishedAt: Int64?
+}
+
+/// GET /api/users/:id's progress: the same keys, then the book's title, cover path and
+/// updatedAt (a Date, so an ISO 8601 string); none of the three when the book is gone.
+struct WireMediaProgressWithMedia: Encodable, Sendable {
+    struct Media: Sendable {
+        var displayTitle: String?
+        var coverPath: String?
+        var mediaUpdatedAt: String
+    }
+
+    var progress: WireMediaProgress
+    var media: Media?
+
+    private enum Keys: String, CodingKey { case displayTitle, coverPath, mediaUpdatedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        try progress.encode(to: encoder)
+        guard let media else { return }
+        var container = encoder.container(keyedBy: Keys.self)
+        if let title = media.displayTitle { try container.encode(title, forKey: .displayTitle) } else { try container.encodeNil(forKey: .displayTitle) }
+        if let cover = media.coverPath { try container.encode(cover, forKey: .coverPath) } else { try container.encodeNil(forKey: .coverPath) }
+        try container.encode(media.mediaUpdatedAt, forKey: .mediaUpdatedAt)
+    }
+}
+
+/// GET /api/me/progress.
+struct WireAllProgress: Encodable, Sendable {
+    var mediaProgress: [WireMediaProgress]
+}
+
+/// ServerSettings.toJSONForBrowser() of a server set up with the defaults (no OpenID).
+struct WireServerSettings: Encodable, Sendable {
+    var id = "server-settings"
+    var scannerFindCovers = false
+    var scannerCoverProvider = "google"
+    var scannerParseSubtitle = false
+    var scannerPreferMatchedMetadata = false
+    var scannerDisableWatcher = false
+    var storeCoverWithItem = false
+    var storeMetadataWithItem = false
+    var metadataFileFormat = "json"
+    var rateLimitLoginRequests = 10
+    var rateLimitLoginWindow = 600_000
+    var allowIframe = false
+    var backupPath = "/metadata/backups"
+    /// false: automatic backups are off.
+    var backupSchedule = false
+    var backupsToKeep = 2
+    var maxBackupSize = 1
+    var loggerDailyLogsToKeep = 7
+    var loggerScannerLogsToKeep = 2
+    var homeBookshelfView = 1
+    var bookshelfView = 1
+    var podcastEpisodeSchedule = "0 * * * *"
+    var sortingIgnorePrefix = false
+    var sortingPrefixes = ["the", "a"]
+    var chromecastEnabled = false
+    var dateFormat = "MM/dd/yyyy"
+    var timeFormat = "HH:mm"
+    var language = "en-us"
+    var allowedOrigins: [String] = []
+    var logLevel = 2
+    var version: String
+    var buildNumber = 1
+    @Nullable var authLoginCustomMessage: String? = nil
+    var authActiveAuthMethods = ["local"]
+    @Nullable var authOpenIDIssuerURL: String? = nil
+    @Nullable var authOpenIDAuthorizationURL: String? = nil
+    @Nullable var authOpenIDTokenURL: String? = nil
+    @Nullable var authOpenIDUserInfoURL: String? = nil
+    @Nullable var authOpenIDJwksURL: String? = nil
+    @Nullable var authOpenIDLogoutURL: String? = nil
+    var authOpenIDTokenSigningAlgorithm = "RS256"
+    var authOpenIDButtonText = "Login with OpenId"
+    var authOpenIDAutoLaunch = false
+    var authOpenIDAutoRegister = false
+    @Nullable var authOpenIDMatchExistingBy: String? = nil
+    var timeZone = "UTC"
+}
+
+/// POST /api/authorize (Auth.getUserLoginResponsePayload).
+struct WireAuthorize: Encodable, Sendable {
+    var user: WireMe
+    @Nullable var userDefaultLibraryId: String?
+    var serverSettings: WireServerSettings
+    var ereaderDevices: [String]
+    var Source: String
 }
 
 // MARK: - Libraries

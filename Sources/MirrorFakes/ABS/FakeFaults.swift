@@ -20,6 +20,18 @@ public enum FakeRoute: Sendable, Hashable {
     case patchMedia
     /// POST /api/items/batch/update.
     case batchUpdate
+    /// POST /api/authorize.
+    case authorize
+    /// GET /api/me/progress and GET /api/me/progress/:libraryItemId(/:episodeId).
+    case progress
+    /// PATCH /api/me/progress/:libraryItemId(/:episodeId).
+    case updateProgress
+    /// GET /api/me/progress/:id/remove-from-continue-listening (by the progress's own id).
+    case hideProgress
+    /// GET /api/me/items-in-progress.
+    case itemsInProgress
+    /// GET /api/users/:id.
+    case user
     /// Anything else (Express answers "Cannot GET ...").
     case unknown
 }
