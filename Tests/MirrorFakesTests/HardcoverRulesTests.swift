@@ -37,8 +37,8 @@ struct HardcoverRulesTests {
             let nested = try await inBandError(server, "{ books { editions { publisher { city } } } }")
             #expect(nested.message == "field 'city' not found in type: 'publishers'")
             #expect(nested.path == "$.selectionSet.books.selectionSet.editions.selectionSet.publisher.selectionSet.city")
-            let root = try await inBandError(server, "{ user_books { id } }")
-            #expect(root.message == "field 'user_books' not found in type: 'query_root'")
+            let root = try await inBandError(server, "{ lists { id } }")
+            #expect(root.message == "field 'lists' not found in type: 'query_root'")
             // Hardcover's language has no `code`.
             let code = try await inBandError(server, "{ editions { language { code } } }")
             #expect(code.message == "field 'code' not found in type: 'languages'")
@@ -64,7 +64,9 @@ struct HardcoverRulesTests {
             let noSelection = try await inBandError(server, "{ books }")
             #expect(noSelection.message.hasPrefix("missing selection set for 'books'"))
             let mutation = try await inBandError(server, "mutation { books { id } }")
-            #expect(mutation.message == "no mutations exist")
+            #expect(mutation.message == "field 'books' not found in type: 'mutation_root'")
+            let subscription = try await inBandError(server, "subscription { books { id } }")
+            #expect(subscription.message == "no subscriptions exist")
         }
     }
 

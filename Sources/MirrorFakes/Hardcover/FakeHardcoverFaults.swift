@@ -17,6 +17,20 @@ public enum FakeHardcoverFault: Sendable, Equatable {
     /// Hardcover's quirk: `search`'s `results` is the Typesense object serialised as a JSON string.
     /// Unlike the others, it waits for the next request that has a `search` field.
     case searchResultsAsString
+    /// The next mutation field (not request) is refused by its handler: HTTP 200, the field's own
+    /// `error` is this text and its row null; nothing changes. Other fields of the request apply.
+    case mutationError(String)
+    /// The next mutation field (not request) fails: HTTP 200 with `errors` (this message) and no
+    /// `data`; the request's fields before it have applied, it and those after it have not.
+    case mutationFailure(String)
+
+    /// Whether it waits for a mutation field rather than shaping the next answer.
+    var isMutationFault: Bool {
+        switch self {
+        case .mutationError, .mutationFailure: true
+        default: false
+        }
+    }
 }
 
 /// One request as the fake saw it. The token never appears in it.
@@ -59,7 +73,7 @@ extension FakeHardcoverFault {
                              body: "{\"data\":{\"books\":[{\"id\":1,\"title\":\"The Way of Kings\" <html>")
         case .emptyBody:
             return FakeReply(status: 200, contentType: "application/json; charset=utf-8", body: "")
-        case .latency, .connectionReset, .searchResultsAsString:
+        case .latency, .connectionReset, .searchResultsAsString, .mutationError, .mutationFailure:
             return nil
         }
     }

@@ -15,10 +15,12 @@ import NIOCore
 ///   a query that does not parse: 400 {"error":"invalid_query","error_description":"Syntax Error ..."}
 ///   (Hardcover's gateway answer, rather than Hasura's in-band parse error);
 /// - quotas: 429 {"error":"Too Many Requests"} with Retry-After (FakeHardcoverLimits);
+/// - a mutation with a token that cannot write: 403 {"error":"insufficient_scope","error_description","scope":"write:library"};
 /// - Hardcover's rules: 403 {"errors":["top_level_limit_exceeded"|"operator_not_allowed"|"max_depth_exceeded", "..."]}
 ///   (see HCRules);
 /// - Hasura's validation, in band with HTTP 200: {"errors":[{"message","extensions":{"path","code"}}]};
-/// - the answer: {"data":{...}}, keys in selection order.
+/// - the answer: {"data":{...}}, keys in selection order; a mutation's fields applied one after the
+///   other, not in a transaction (HCMutations.swift).
 /// Every answer carries RateLimit-Policy, RateLimit and X-RateLimit-* headers.
 ///
 /// Lists (top-level and nested) return at most 100 rows whatever their `limit`, as a Hasura
@@ -60,6 +62,8 @@ struct FakeHardcoverResponder: HTTPResponder {
             return response(reply)
         case .drop:
             try await context.drop(reset: true)
+        case .run(let job) where job.isMutation:
+            return response(await state.mutate(job))
         case .run(let job):
             let (reply, record) = job.run(catalog: state.catalog, limits: state.limits)
             await state.finish(record)

@@ -1,8 +1,10 @@
 import Hummingbird
 
 // The HTTP side of the state, in Hardcover's order: injected fault, route (404), token (401),
-// body (400), query syntax (400), operation choice, cost and quotas (429), Hardcover's rules
-// (403); then validation and execution happen outside the actor (HCJob.run) and `finish` logs.
+// body (400), query syntax (400), operation choice, cost and quotas (429), the write scope of a
+// mutation (403 insufficient_scope), Hardcover's rules (403); then a query is validated and run
+// outside the actor over a copy of the libraries (HCJob.run) and `finish` logs it, while a mutation
+// is validated and applied inside the actor, one field after the other (`mutate`).
 // Every answer carries the rate-limit headers.
 
 /// What the state tells the server to do with a request.
@@ -15,17 +17,29 @@ enum HCAdmission: Sendable {
     case run(HCJob)
 }
 
-/// A query admitted and paid for, to run over the catalog.
+/// A query or mutation admitted and paid for, to run over the catalog and the libraries.
 struct HCJob: Sendable {
     var operation: HCOperation
     var variables: [String: JSONValue]
-    var hiddenRootFields: Set<String>
+    var grant: FakeHardcoverState.Grant
+    /// The libraries when the request was admitted (what a query reads).
+    var library: HCLibrary
     var searchResultsAsString: Bool
     var headers: [(String, String)]
     var record: FakeHardcoverRequestRecord
 
+    var isMutation: Bool { operation.kind == "mutation" }
+
     /// The answer (data, or Hasura's in-band errors, both HTTP 200) and its log record.
     func run(catalog: FakeHardcoverCatalog, limits: FakeHardcoverLimits) -> (FakeReply, FakeHardcoverRequestRecord) {
+        answer { plans throws(HCGraphQLError) in
+            let source = HCSource(tables: catalog.tables, library: library, viewer: grant.user)
+            return try HCExecutor(source: source, limits: limits, searchResultsAsString: searchResultsAsString).run(plans)
+        }
+    }
+
+    /// Validates the operation and answers what `execute` makes of its fields, or the error.
+    func answer(_ execute: ([HCPlan]) throws(HCGraphQLError) -> HCJSON) -> (FakeReply, FakeHardcoverRequestRecord) {
         var record = self.record
         let schema: HCSchema
         switch HCSchema.hardcover {
@@ -39,10 +53,8 @@ struct HCJob: Sendable {
         }
         let body: HCJSON
         do throws(HCGraphQLError) {
-            var validator = HCValidator(schema: schema, hiddenRootFields: hiddenRootFields)
-            let plans = try validator.plan(operation, variables: variables)
-            let executor = HCExecutor(tables: catalog.tables, limits: limits, searchResultsAsString: searchResultsAsString)
-            body = try executor.run(plans)
+            var validator = HCValidator(schema: schema, hiddenRootFields: grant.hiddenRootFields)
+            body = try execute(try validator.plan(operation, variables: variables))
         } catch {
             body = error.body
             record.rejectedReason = "\(error.code): \(error.message)"
@@ -82,7 +94,7 @@ extension FakeHardcoverState {
         guard call.isGraphQL else {
             return refuse(404, ["path": "$", "error": "resource does not exist", "code": "not-found"], reason: "not-found")
         }
-        let hidden: Set<String>
+        let grant: Grant
         switch call.authorization {
         case .missing:
             return unauthorized("Missing Authorization header", answer)
@@ -90,7 +102,7 @@ extension FakeHardcoverState {
             return unauthorized("Malformed Authorization header", answer)
         case .bearer(let token):
             switch Self.check(token: token) {
-            case .valid(let h): hidden = h
+            case .valid(let g): grant = g
             case .expired: return unauthorized("The access token expired", answer)
             case .unknown: return unauthorized("The access token is invalid", answer)
             }
@@ -122,10 +134,16 @@ extension FakeHardcoverState {
         }
         record.topLevelFields = HCRules.topLevelFields(operation)
         let refusal = HCRules.check(operation, variables: variables, limits: limits)
-        let cost = refusal == nil ? max(1, record.topLevelFields.count) : 1
+        let cannotWrite = operation.kind == "mutation" && !grant.canWrite
+        let cost = refusal == nil && !cannotWrite ? max(1, record.topLevelFields.count) : 1
         if let wait = limiter.wait(for: cost, now: now) { return tooMany(wait, answer) }
         limiter.charge(cost)
         record.cost = cost
+        if cannotWrite {
+            return refuse(403, ["error": "insufficient_scope",
+                                "error_description": "The token does not have the scope this operation requires",
+                                "scope": .string(Self.writeScope)], reason: "insufficient_scope")
+        }
         if let refusal { return refuse(403, refusal.body, reason: refusal.code) }
 
         var searchAsString = false
@@ -134,11 +152,49 @@ extension FakeHardcoverState {
             searchAsString = true
             record.fault = .searchResultsAsString
         }
-        return .run(HCJob(operation: operation, variables: variables, hiddenRootFields: hidden,
+        return .run(HCJob(operation: operation, variables: variables, grant: grant, library: library,
                           searchResultsAsString: searchAsString, headers: limiter.headers(now: now), record: record))
     }
 
     func finish(_ record: FakeHardcoverRequestRecord) { log.append(record) }
+
+    /// Validates and applies an admitted mutation, field after field, on the state's libraries, and
+    /// logs it. A field refused by its handler answers its own `error`; one that fails (an in-band
+    /// error, an injected `.mutationFailure`) ends the request with `errors` only, what came before
+    /// it applied (no transaction).
+    func mutate(_ job: HCJob) -> FakeReply {
+        var injected: FakeHardcoverFault? = nil
+        let (reply, answered) = job.answer { plans throws(HCGraphQLError) in
+            var members: [HCMember] = []
+            for plan in plans {
+                if plan.name == "__typename" {
+                    members.append(HCMember(plan.key, .string(plan.parent)))
+                    continue
+                }
+                let fault = takeMutationFault()
+                if injected == nil { injected = fault }
+                let result: HCMutationResult
+                switch fault {
+                case .mutationFailure(let message)?:
+                    throw HCGraphQLError(message: message, path: "$", code: "unexpected")
+                case .mutationError(let message)?:
+                    result = HCMutator.refusal(plan.type.name, message)
+                default:
+                    var mutator = HCMutator(library: library, tables: catalog.tables, viewer: job.grant.user, now: clock.now())
+                    defer { library = mutator.library }
+                    result = try mutator.apply(plan)
+                }
+                let source = HCSource(tables: catalog.tables, library: library, viewer: job.grant.user)
+                let executor = HCExecutor(source: source, limits: limits)
+                members.append(HCMember(plan.key, try executor.answer(.mutationResult(result), plan.children ?? [])))
+            }
+            return ["data": .object(members)]
+        }
+        var record = answered
+        if let injected { record.fault = injected }
+        log.append(record)
+        return reply
+    }
 
     private func unauthorized(_ description: String,
                               _ answer: (FakeReply, String?) -> HCAdmission) -> HCAdmission {

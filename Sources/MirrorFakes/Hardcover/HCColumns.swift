@@ -32,13 +32,9 @@ extension FakeHardcoverCatalog.Tables {
             default: nil
             }
         case .image(let book, let edition): imageColumn(name, book: book, edition: edition)
-        case .user:
-            switch name {
-            case "id": .int(HCUser.id)
-            case "username": .string(HCUser.username)
-            default: nil
-            }
         case .search(let output): output.column(name)
+        case .user, .userBook, .userBookRead, .userBookStatus, .mutationResult:
+            nil // the libraries' rows: HCSource
         }
     }
 

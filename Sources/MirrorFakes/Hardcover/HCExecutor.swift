@@ -1,7 +1,8 @@
-/// Runs validated fields over the catalog and builds `data`, keys in selection order. Pure: it
-/// reads the immutable catalog only, so it runs outside the state actor.
+/// Runs validated fields over the catalog and the libraries and builds `data`, keys in selection
+/// order. Pure: it reads the immutable catalog and a copy of the libraries, so a query runs outside
+/// the state actor (mutations: HCMutator, inside it).
 struct HCExecutor {
-    let tables: FakeHardcoverCatalog.Tables
+    let source: HCSource
     let limits: FakeHardcoverLimits
     /// The `searchResultsAsString` fault: `results` serialised as a JSON string.
     var searchResultsAsString = false
@@ -19,13 +20,17 @@ struct HCExecutor {
         switch plan.name {
         case "__typename":
             return .string(plan.parent)
-        case "books_by_pk", "editions_by_pk":
+        case "books_by_pk", "editions_by_pk", "user_books_by_pk", "user_book_reads_by_pk":
             let id = plan.arguments["id"]?.intValue ?? 0
-            let row: HCRow? = plan.name == "books_by_pk"
-                ? tables.bookIndex[id].map(HCRow.book) : tables.editionIndex[id].map(HCRow.edition)
-            return try row.map { row throws(HCGraphQLError) in try object(row, children) } ?? .null
+            let row: HCRow? = switch plan.name {
+            case "books_by_pk": tables.bookIndex[id].map(HCRow.book)
+            case "editions_by_pk": tables.editionIndex[id].map(HCRow.edition)
+            case "user_books_by_pk": source.userBookRow(id)
+            default: source.readRow(id)
+            }
+            return try answer(row, children)
         case "me":
-            return .array([try object(.user, children)])
+            return .array([try object(.user(source.viewer.id), children)])
         case "search":
             return try object(.search(search(plan.arguments)), children)
         default:
@@ -36,10 +41,17 @@ struct HCExecutor {
                     typeName == "books" ? HCRow.book(position) : HCRow.edition(position)
                 }
             } else {
-                rows = tables.allRows(of: typeName)
+                rows = source.allRows(of: typeName)
             }
             return try array(rows, plan)
         }
+    }
+
+    var tables: FakeHardcoverCatalog.Tables { source.tables }
+
+    /// An object field's answer: the row's selected fields, or null.
+    func answer(_ row: HCRow?, _ plans: [HCPlan]) throws(HCGraphQLError) -> HCJSON {
+        try row.map { row throws(HCGraphQLError) in try object(row, plans) } ?? .null
     }
 
     private func object(_ row: HCRow, _ plans: [HCPlan]) throws(HCGraphQLError) -> HCJSON {
@@ -51,7 +63,7 @@ struct HCExecutor {
 
     private func field(_ plan: HCPlan, of row: HCRow) throws(HCGraphQLError) -> HCJSON {
         if plan.name == "__typename" { return .string(row.typeName) }
-        if let relation = tables.relation(plan.name, of: row) {
+        if let relation = source.relation(plan.name, of: row) {
             switch relation {
             case .object(let other):
                 return try other.map { other throws(HCGraphQLError) in try object(other, plan.children ?? []) } ?? .null
@@ -59,7 +71,7 @@ struct HCExecutor {
                 return try array(rows, plan)
             }
         }
-        guard let value = tables.column(plan.name, of: row) else { return .null }
+        guard let value = source.column(plan.name, of: row) else { return .null }
         if let path = plan.arguments["path"]?.stringValue { return Self.select(path, in: value) }
         return value
     }
@@ -67,16 +79,16 @@ struct HCExecutor {
     /// A list field: where, order_by, distinct_on, offset, limit (at most `limits.maxRows`).
     private func array(_ rows: [HCRow], _ plan: HCPlan) throws(HCGraphQLError) -> HCJSON {
         var rows = rows
-        if let exp = plan.arguments["where"] { rows = rows.filter { tables.matches($0, exp) } }
+        if let exp = plan.arguments["where"] { rows = rows.filter { source.matches($0, exp) } }
         let keys = FakeHardcoverCatalog.Tables.sortKeys(plan.arguments["order_by"])
-        rows = tables.sorted(rows, by: keys)
+        rows = source.sorted(rows, by: keys)
         if let distinct = plan.arguments["distinct_on"]?.listValues.compactMap(\.stringValue), !distinct.isEmpty {
             let leading = keys.prefix(distinct.count).map(\.column)
             guard keys.isEmpty || Set(leading) == Set(distinct) else {
                 throw HCGraphQLError(message: "\"distinct_on\" columns must match initial \"order_by\" columns",
                                      path: plan.path + ".args")
             }
-            rows = tables.distinct(rows, on: distinct)
+            rows = source.distinct(rows, on: distinct)
         }
         let offset = plan.arguments["offset"]?.intValue ?? 0
         let limit = plan.arguments["limit"]?.intValue ?? limits.maxRows

@@ -12,9 +12,17 @@ enum HCRow: Sendable {
     case language(Int)
     /// A cover: of a book (the book's position) or of an edition.
     case image(book: Int?, edition: Int?)
-    /// The token's user.
-    case user
+    /// A user, by id (`me`: the token's).
+    case user(Int)
     case search(HCSearchOutput)
+    /// A user_books row, by id.
+    case userBook(Int)
+    /// A user_book_reads row, by id.
+    case userBookRead(Int)
+    /// user_book_statuses.id (1...6).
+    case userBookStatus(Int)
+    /// What a mutation answers (UserBookIdType, UserBookReadIdType, UserBookDeleteType, ListBookIdType).
+    case mutationResult(HCMutationResult)
 
     var typeName: String {
         switch self {
@@ -30,6 +38,10 @@ enum HCRow: Sendable {
         case .image: "images"
         case .user: "users"
         case .search: "SearchOutput"
+        case .userBook: "user_books"
+        case .userBookRead: "user_book_reads"
+        case .userBookStatus: "user_book_statuses"
+        case .mutationResult(let result): result.typeName
         }
     }
 }
@@ -38,12 +50,6 @@ enum HCRow: Sendable {
 enum HCRelation {
     case object(HCRow?)
     case array([HCRow])
-}
-
-/// The fake's one user.
-enum HCUser {
-    static let id = 1
-    static let username = "fake-reader"
 }
 
 extension FakeHardcoverCatalog.Tables {

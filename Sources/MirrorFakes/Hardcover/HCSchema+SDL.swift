@@ -19,7 +19,9 @@ extension HCSchema {
         }
     }()
 
-    /// The reference subset, verbatim but for comments.
+    /// The reference subset, verbatim but for comments, with the users' library (user_books,
+    /// user_book_reads, user_book_statuses) and its mutations as Hardcover's schema.graphql has them
+    /// (a subset of their fields, inputs and comparisons; `owned` is set through edition_owned only).
     static let sdl = """
 scalar date
 scalar numeric
@@ -84,7 +86,8 @@ type books { id: Int! title: String subtitle: String slug: String description: S
   editions(where: editions_bool_exp, limit: Int, offset: Int, order_by: [editions_order_by!], distinct_on: [editions_select_column!]): [editions!]!
   editions_count: Int! image: images canonical_id: Int book_status_id: smallint! state: String compilation: Boolean! is_partial_book: Boolean
   alternative_titles: json! }
-type users { id: Int! username: String! }
+type users { id: Int! username: String!
+  user_books(where: user_books_bool_exp, limit: Int, offset: Int, order_by: [user_books_order_by!]): [user_books!]! }
 type SearchOutput { error: String ids: [Int] page: Int per_page: Int query: String query_type: String results: jsonb }
 type query_root {
   books(where: books_bool_exp, limit: Int, offset: Int, order_by: [books_order_by!], distinct_on: [books_select_column!]): [books!]!
@@ -97,8 +100,64 @@ type query_root {
   contributions(where: contributions_bool_exp, limit: Int, offset: Int, order_by: [contributions_order_by!]): [contributions!]!
   reading_formats: [reading_formats!]!
   me: [users!]!
+  user_books(where: user_books_bool_exp, limit: Int, offset: Int, order_by: [user_books_order_by!], distinct_on: [user_books_select_column!]): [user_books!]!
+  user_books_by_pk(id: Int!): user_books
+  user_book_reads(where: user_book_reads_bool_exp, limit: Int, offset: Int, order_by: [user_book_reads_order_by!]): [user_book_reads!]!
+  user_book_reads_by_pk(id: Int!): user_book_reads
+  user_book_statuses(where: user_book_statuses_bool_exp, limit: Int, offset: Int, order_by: [user_book_statuses_order_by!]): [user_book_statuses!]!
   search(query: String!, query_type: String, per_page: Int, page: Int, sort: String, fields: String, weights: String, typos: String, filter_by: String): SearchOutput
 }
-schema { query: query_root }
+scalar timestamptz
+input Boolean_comparison_exp { _eq: Boolean _neq: Boolean _in: [Boolean!] _nin: [Boolean!] _is_null: Boolean }
+input date_comparison_exp { _eq: date _neq: date _gt: date _gte: date _lt: date _lte: date _in: [date!] _nin: [date!] _is_null: Boolean }
+input timestamptz_comparison_exp { _eq: timestamptz _neq: timestamptz _gt: timestamptz _gte: timestamptz _lt: timestamptz _lte: timestamptz
+  _in: [timestamptz!] _nin: [timestamptz!] _is_null: Boolean }
+input user_books_bool_exp { _and: [user_books_bool_exp!] _or: [user_books_bool_exp!] _not: user_books_bool_exp id: Int_comparison_exp
+  user_id: Int_comparison_exp book_id: Int_comparison_exp edition_id: Int_comparison_exp status_id: Int_comparison_exp
+  owned: Boolean_comparison_exp privacy_setting_id: Int_comparison_exp read_count: Int_comparison_exp date_added: date_comparison_exp
+  last_read_date: date_comparison_exp updated_at: timestamptz_comparison_exp book: books_bool_exp edition: editions_bool_exp
+  user_book_reads: user_book_reads_bool_exp }
+input user_book_reads_bool_exp { _and: [user_book_reads_bool_exp!] _or: [user_book_reads_bool_exp!] _not: user_book_reads_bool_exp
+  id: Int_comparison_exp user_book_id: Int_comparison_exp edition_id: Int_comparison_exp started_at: date_comparison_exp
+  finished_at: date_comparison_exp paused_at: date_comparison_exp progress_seconds: Int_comparison_exp user_book: user_books_bool_exp
+  edition: editions_bool_exp }
+input user_book_statuses_bool_exp { id: Int_comparison_exp status: String_comparison_exp slug: String_comparison_exp }
+input user_books_order_by { id: order_by user_id: order_by book_id: order_by edition_id: order_by status_id: order_by owned: order_by
+  date_added: order_by last_read_date: order_by read_count: order_by updated_at: order_by }
+input user_book_reads_order_by { id: order_by user_book_id: order_by edition_id: order_by started_at: order_by finished_at: order_by
+  paused_at: order_by progress_seconds: order_by }
+input user_book_statuses_order_by { id: order_by }
+enum user_books_select_column { id user_id book_id edition_id status_id }
+type user_book_statuses { id: Int! status: String! slug: String description: String }
+type user_book_reads { id: Int! user_book_id: Int! user_book: user_books edition_id: Int edition: editions started_at: date
+  finished_at: date paused_at: date progress: float8 progress_seconds: Int progress_pages: Int finished_at_precision: Int }
+type user_books { id: Int! user_id: Int! user: users! book_id: Int! book: books! edition_id: Int edition: editions status_id: Int!
+  user_book_status: user_book_statuses! owned: Boolean! rating: numeric privacy_setting_id: Int! date_added: date!
+  first_started_reading_date: date last_read_date: date read_count: Int! updated_at: timestamptz
+  user_book_reads(where: user_book_reads_bool_exp, limit: Int, offset: Int, order_by: [user_book_reads_order_by!]): [user_book_reads!]! }
+input UserBookCreateInput { book_id: Int! date_added: date edition_id: Int finished_at_precision: Int first_started_reading_date: date
+  last_read_date: date media_url: String privacy_setting_id: Int private_notes: String rating: numeric read_count: Int
+  recommended_by: String recommended_for: String referrer_user_id: Int review_has_spoilers: Boolean review_slate: jsonb
+  reviewed_at: date sponsored_review: Boolean status_id: Int url: String user_date: date user_start_date: date }
+input UserBookUpdateInput { date_added: date edition_id: Int finished_at_precision: Int first_started_reading_date: date
+  last_read_date: date media_url: String privacy_setting_id: Int private_notes: String rating: numeric read_count: Int
+  recommended_by: String recommended_for: String referrer_user_id: Int review_has_spoilers: Boolean review_slate: jsonb
+  reviewed_at: date sponsored_review: Boolean status_id: Int url: String user_date: date user_start_date: date }
+input DatesReadInput { action: String edition_id: Int finished_at: date finished_at_precision: Int id: Int progress_pages: Int
+  progress_seconds: Int started_at: date }
+type UserBookIdType { error: String id: Int user_book: user_books }
+type UserBookDeleteType { book_id: Int id: Int user_book: user_books user_id: Int }
+type UserBookReadIdType { error: String id: Int user_book_read: user_book_reads }
+type ListBookIdType { id: Int }
+type mutation_root {
+  insert_user_book(object: UserBookCreateInput!): UserBookIdType
+  update_user_book(id: Int!, object: UserBookUpdateInput!): UserBookIdType
+  delete_user_book(id: Int!): UserBookDeleteType
+  insert_user_book_read(user_book_id: Int!, user_book_read: DatesReadInput!): UserBookReadIdType
+  update_user_book_read(id: Int!, object: DatesReadInput!): UserBookReadIdType
+  delete_user_book_read(id: Int!): UserBookReadIdType
+  edition_owned(id: Int!): ListBookIdType
+}
+schema { query: query_root mutation: mutation_root }
 """
 }

@@ -66,6 +66,8 @@ struct HCSchema: Sendable {
     var enums: [String: [String]] = [:]
     var scalars: Set<String> = ["Int", "Float", "String", "Boolean", "ID"]
     var queryRoot = "query_root"
+    /// nil when the schema has no mutations.
+    var mutationRoot: String?
 
     /// Reads type definitions from SDL with GraphQLSwift's parser; other definitions are ignored.
     init(sdl: String) throws {
@@ -91,6 +93,9 @@ struct HCSchema: Sendable {
             case let schema as SchemaDefinition:
                 if let query = schema.operationTypes.first(where: { $0.operation == .query }) {
                     queryRoot = query.type.name.value
+                }
+                if let mutation = schema.operationTypes.first(where: { $0.operation == .mutation }) {
+                    mutationRoot = mutation.type.name.value
                 }
             default:
                 continue

@@ -31,7 +31,7 @@ struct HCPlan: Sendable {
 /// declared, provided and used where their declared type fits. Messages follow Hasura's.
 struct HCValidator {
     let schema: HCSchema
-    /// Root fields the token's scopes do not show (`me` without read:me).
+    /// Root fields the token's scopes do not show (`me` without read:me, the library without read:library).
     let hiddenRootFields: Set<String>
     private var variableTypes: [String: HCType] = [:]
     private var variableValues: [String: HCInput] = [:]
@@ -43,8 +43,11 @@ struct HCValidator {
 
     /// The operation's root fields, planned.
     mutating func plan(_ operation: HCOperation, variables: [String: JSONValue]) throws(HCGraphQLError) -> [HCPlan] {
-        guard operation.kind == "query" else {
-            throw HCGraphQLError(message: "no \(operation.kind)s exist", path: "$")
+        let root: String
+        switch operation.kind {
+        case "query": root = schema.queryRoot
+        case "mutation" where schema.mutationRoot != nil: root = schema.mutationRoot!
+        default: throw HCGraphQLError(message: "no \(operation.kind)s exist", path: "$")
         }
         let declared = Set(operation.variables.map(\.name))
         // The document first: a variable used but not declared is reported before the values.
@@ -70,7 +73,7 @@ struct HCValidator {
                                      path: "$.variableValues")
             }
         }
-        return try plan(operation.selections, in: schema.queryRoot, path: "$")
+        return try plan(operation.selections, in: root, path: "$")
     }
 
     /// The first use of a variable the operation does not declare.
@@ -134,7 +137,7 @@ struct HCValidator {
                 continue
             }
             guard let field = object.fields[selection.name],
-                  !(typeName == schema.queryRoot && hiddenRootFields.contains(selection.name)) else {
+                  !((typeName == schema.queryRoot || typeName == schema.mutationRoot) && hiddenRootFields.contains(selection.name)) else {
                 throw HCGraphQLError(message: "field '\(selection.name)' not found in type: '\(typeName)'", path: fieldPath)
             }
             var arguments: [String: HCInput] = [:]

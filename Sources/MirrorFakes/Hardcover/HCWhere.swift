@@ -1,4 +1,4 @@
-// Hasura's bool_exp, order_by and distinct_on over the catalog's rows.
+// Hasura's bool_exp, order_by and distinct_on over the catalog's and the libraries' rows.
 //
 // - `_and`, `_or`, `_not`; a column's comparison (`_eq _neq _in _nin _gt _gte _lt _lte _is_null`);
 //   a relation's bool_exp (array relation: some row matches; object relation: the row exists and matches).
@@ -7,7 +7,9 @@
 // - order_by: Postgres's default null order (NULLS LAST ascending, NULLS FIRST descending); ties are
 //   broken by the table's id order, so answers are deterministic.
 
-extension FakeHardcoverCatalog.Tables {
+extension HCSource {
+    typealias Tables = FakeHardcoverCatalog.Tables
+
     func matches(_ row: HCRow, _ exp: HCInput) -> Bool {
         for field in exp.objectFields {
             let ok: Bool
@@ -41,14 +43,14 @@ extension FakeHardcoverCatalog.Tables {
             guard value != .null else { return false }
             let ok: Bool
             switch op.name {
-            case "_eq": ok = Self.order(value, op.value) == 0
-            case "_neq": ok = Self.order(value, op.value).map { $0 != 0 } ?? true
-            case "_gt": ok = Self.order(value, op.value).map { $0 > 0 } ?? false
-            case "_gte": ok = Self.order(value, op.value).map { $0 >= 0 } ?? false
-            case "_lt": ok = Self.order(value, op.value).map { $0 < 0 } ?? false
-            case "_lte": ok = Self.order(value, op.value).map { $0 <= 0 } ?? false
-            case "_in": ok = op.value.listValues.contains { Self.order(value, $0) == 0 }
-            case "_nin": ok = !op.value.listValues.contains { Self.order(value, $0) == 0 }
+            case "_eq": ok = Tables.order(value, op.value) == 0
+            case "_neq": ok = Tables.order(value, op.value).map { $0 != 0 } ?? true
+            case "_gt": ok = Tables.order(value, op.value).map { $0 > 0 } ?? false
+            case "_gte": ok = Tables.order(value, op.value).map { $0 >= 0 } ?? false
+            case "_lt": ok = Tables.order(value, op.value).map { $0 < 0 } ?? false
+            case "_lte": ok = Tables.order(value, op.value).map { $0 <= 0 } ?? false
+            case "_in": ok = op.value.listValues.contains { Tables.order(value, $0) == 0 }
+            case "_nin": ok = !op.value.listValues.contains { Tables.order(value, $0) == 0 }
             default: ok = false
             }
             if !ok { return false }
@@ -56,6 +58,34 @@ extension FakeHardcoverCatalog.Tables {
         return true
     }
 
+    /// Rows sorted by `keys`, ties in their given order.
+    func sorted(_ rows: [HCRow], by keys: [Tables.SortKey]) -> [HCRow] {
+        guard !keys.isEmpty else { return rows }
+        let values = rows.map { row in keys.map { column($0.column, of: row) ?? .null } }
+        let order = rows.indices.sorted { i, j in
+            for (k, key) in keys.enumerated() {
+                let a = values[i][k], b = values[j][k]
+                if a == .null || b == .null {
+                    if a == b { continue }
+                    return (a == .null) == key.nullsFirst
+                }
+                let c = Tables.order(a, b)
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return i < j
+        }
+        return order.map { rows[$0] }
+    }
+
+    /// The first row of each distinct combination of `columns` (rows already sorted).
+    func distinct(_ rows: [HCRow], on columns: [String]) -> [HCRow] {
+        var seen = Set<[HCJSON]>()
+        return rows.filter { row in seen.insert(columns.map { column($0, of: row) ?? .null }).inserted }
+    }
+
+}
+
+extension FakeHardcoverCatalog.Tables {
     /// -1, 0, 1 comparing a column value with an argument; nil when they cannot be compared.
     static func order(_ value: HCJSON, _ input: HCInput) -> Int? {
         switch (value, input) {
@@ -101,31 +131,6 @@ extension FakeHardcoverCatalog.Tables {
                 return SortKey(column: field.name, descending: descending, nullsFirst: nullsFirst)
             }
         }
-    }
-
-    /// Rows sorted by `keys`, ties in their given order.
-    func sorted(_ rows: [HCRow], by keys: [SortKey]) -> [HCRow] {
-        guard !keys.isEmpty else { return rows }
-        let values = rows.map { row in keys.map { column($0.column, of: row) ?? .null } }
-        let order = rows.indices.sorted { i, j in
-            for (k, key) in keys.enumerated() {
-                let a = values[i][k], b = values[j][k]
-                if a == .null || b == .null {
-                    if a == b { continue }
-                    return (a == .null) == key.nullsFirst
-                }
-                let c = Self.order(a, b)
-                if c != 0 { return key.descending ? c > 0 : c < 0 }
-            }
-            return i < j
-        }
-        return order.map { rows[$0] }
-    }
-
-    /// The first row of each distinct combination of `columns` (rows already sorted).
-    func distinct(_ rows: [HCRow], on columns: [String]) -> [HCRow] {
-        var seen = Set<[HCJSON]>()
-        return rows.filter { row in seen.insert(columns.map { column($0, of: row) ?? .null }).inserted }
     }
 
     /// Positions that may match `exp`, from the id and identifier indexes; nil when no index helps
