@@ -56,7 +56,9 @@ struct LibraryRoots {
     struct Root {
         /// Absolute, without `.` or `..`: it leads to `real` through its symbolic links alone.
         var given: String
-        var real: [Substring]
+        /// The real path, ending in "/": `realpath` never ends a path so, nor doubles a "/", so
+        /// the paths inside the root are exactly those that begin with it.
+        var realFolder: String
     }
 
     enum Verdict: Equatable {
@@ -78,22 +80,24 @@ struct LibraryRoots {
             let parts = absolute.split(separator: "/").filter { $0 != "." }
             // A `..` after a symbolic link does not go where it reads: take the real path then.
             let given = parts.contains("..") ? real : "/" + parts.joined(separator: "/")
-            return Root(given: given, real: real.split(separator: "/"))
+            return Root(given: given, realFolder: real == "/" ? real : real + "/")
         }
     }
 
     func check(_ path: String) -> Verdict {
         guard let real = Self.realPath(path) else { return .notFound }
-        let parts = real.split(separator: "/")
-        // The innermost root that holds it.
-        guard let root = roots.filter({ parts.starts(with: $0.real) }).max(by: { $0.real.count < $1.real.count }) else {
+        let folder = real + "/"
+        // The innermost root that holds it (or is it).
+        guard let root = roots.filter({ folder.hasPrefix($0.realFolder) })
+            .max(by: { $0.realFolder.utf8.count < $1.realFolder.utf8.count }) else {
             return .skipped(.outsideRoots, realPath: real)
         }
         var st = stat()
         guard lstat(real, &st) == 0 else { return .notFound }
         guard st.st_mode & S_IFMT == S_IFREG else { return .skipped(.notRegularFile, realPath: real) }
-        guard let name = parts.last, AudioExtensions.isAudio(String(name)) else { return .skipped(.notAudio, realPath: real) }
-        let inside = parts.dropFirst(root.real.count).joined(separator: "/")
+        let name = real.lastIndex(of: "/").map { String(real[real.index(after: $0)...]) } ?? real
+        guard AudioExtensions.isAudio(name) else { return .skipped(.notAudio, realPath: real) }
+        let inside = folder.utf8.count > root.realFolder.utf8.count ? String(real.utf8.dropFirst(root.realFolder.utf8.count))! : ""
         let readPath = inside.isEmpty ? root.given : root.given == "/" ? "/" + inside : root.given + "/" + inside
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         return .read(FoundFile(path: readPath, sizeBytes: Int64(st.st_size), mtimeNs: mtime))
