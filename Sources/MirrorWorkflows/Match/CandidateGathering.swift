@@ -46,10 +46,3 @@ public enum CandidateGathering {
         return set
     }
 }
-
-extension Mirror {
-    /// Each item's candidates, gathered offline (`CandidateGathering`).
-    public func matchInputs(_ items: [MatchItem], fullTextHits: Int = CandidateQueries.defaultFullTextLimit) throws -> [MatchInput] {
-        try CandidateGathering.inputs(items, mirror: self, fullTextHits: fullTextHits)
-    }
-}

@@ -125,7 +125,7 @@ public enum ReviewSession {
                            position: Int, total: Int) throws -> ReviewItem {
         let stored = try mirror.storedMatch(itemId: itemId)
         var alternatives: [(Int, String, [String], Double)] = []
-        if let input = try mirror.matchInputs(try mirror.matchItems(ids: [itemId])).first {
+        if let input = try CandidateGathering.inputs(try mirror.matchItems(ids: [itemId]), mirror: mirror).first {
             let result = Matcher.match(input.item, candidates: input.candidates, config: config)
             let books = Dictionary(input.candidates.map { ($0.book.id, $0.book) }, uniquingKeysWith: { a, _ in a })
             alternatives = result.ranked.filter { $0.bookId != stored?.bookId }.prefix(4).compactMap { c in

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -37,7 +36,7 @@ extension ShelfMirror {
 
         func run() throws {
             let settings = try global.settings
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let mirror = try settings.openMirror()
             let ids = try ItemReference.resolve(item, mirror: mirror)
             let bar = ProgressLine(label: "Matching")
             let summary = try MatchWorkflow.run(mirror: mirror, options: MatchOptions(itemIds: ids, rematch: rematch, config: settings.matchConfig)) {
@@ -78,14 +77,12 @@ extension ShelfMirror {
 
         func run() throws {
             let settings = try global.settings
-            let mirror = try Mirror.openReadOnly(path: settings.database.value)
+            let mirror = try settings.openMirrorReadOnly()
             let id = try ItemReference.resolve(item, mirror: mirror)
-            guard let input = try mirror.matchInputs(try mirror.matchItems(ids: [id])).first else {
+            guard let explanation = try MatchExplanation.of(itemId: id, mirror: mirror, config: settings.matchConfig) else {
                 throw UsageError(summary: "no item \(item) in the mirror", hint: "Run `shelfmirror sync`, or check the id with `shelfmirror search`.")
             }
-            let result = Matcher.match(input.item, candidates: input.candidates, config: settings.matchConfig)
-            let stored = try mirror.storedMatch(itemId: id)
-            let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book) }, uniquingKeysWith: { a, _ in a })
+            let (result, stored, titles) = (explanation.result, explanation.stored, explanation.books)
             if output.format != .table {
                 let writer = RowWriter(format: output.format)
                 writer.begin(columns: ["rank", "book_id", "edition_id", "title", "authors", "score", "found_by", "penalty", "value", "weight", "note"])
@@ -102,7 +99,7 @@ extension ShelfMirror {
             }
             // Titles, names and notes come from the servers and the files: shown escaped, one line each.
             func text(_ s: String) -> String { TerminalText.line(s) }
-            let i = input.item
+            let i = explanation.item
             Console.out(text(i.title ?? "(untitled)") + (i.authors.isEmpty ? "" : " — \(text(i.authors.joined(separator: ", ")))") + "  [\(text(id))]")
             var facts: [String] = []
             if !i.narrators.isEmpty { facts.append("narrated by \(text(i.narrators.joined(separator: ", ")))") }

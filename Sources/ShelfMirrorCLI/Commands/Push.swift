@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -44,12 +43,9 @@ extension ShelfMirror {
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let mirror = try settings.openMirror()
             let ids = try ItemReference.resolve(item, mirror: mirror)
-            let client = try Connections.audiobookshelf(settings)
-            var options = PushOptions(dryRun: dryRun, itemIds: ids, limit: limit)
-            options.redactor = settings.redactor
-            let summary = try await PushWorkflow.run(mirror: mirror, client: client, options: options)
+            let summary = try await PushWorkflow.run(mirror: mirror, settings: settings, options: PushOptions(dryRun: dryRun, itemIds: ids, limit: limit))
             PushReport.print(summary, dryRun: dryRun, verb: "Pushed")
         }
     }
@@ -86,11 +82,8 @@ extension ShelfMirror {
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
-            let client = try Connections.audiobookshelf(settings)
-            var options = PushOptions()
-            options.redactor = settings.redactor
-            let summary = try await UndoWorkflow.run(mirror: mirror, client: client, runId: last ? nil : runNumber, dryRun: dryRun, options: options)
+            let mirror = try settings.openMirror()
+            let summary = try await UndoWorkflow.run(mirror: mirror, settings: settings, runId: last ? nil : runNumber, dryRun: dryRun)
             PushReport.print(summary, dryRun: dryRun, verb: "Reverted")
         }
     }
@@ -112,10 +105,10 @@ extension ShelfMirror {
         var runNumber: Int64?
 
         func run() throws {
-            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
+            let mirror = try global.settings.openMirrorReadOnly()
             let writer = RowWriter(format: output.format)
             if let run = runNumber {
-                let entries = try mirror.journalEntries(runId: run)
+                let entries = try PushHistory.journal(runId: run, mirror: mirror)
                 guard !entries.isEmpty else {
                     throw UsageError(summary: "push run \(run) changed nothing, or does not exist", hint: "`shelfmirror history` lists the runs.")
                 }
@@ -126,7 +119,7 @@ extension ShelfMirror {
                     writer.row([.text(e.itemId), .text(e.field), .text(before), .text(after), .text(e.state.rawValue), e.reason.map { .text($0) } ?? .null])
                 }
             } else {
-                let runs = try mirror.pushRuns()
+                let runs = try PushHistory.runs(mirror: mirror)
                 writer.begin(columns: ["run", "kind", "undoes", "started_at", "status", "items", "pushed", "conflicts", "failed", "requests"])
                 for r in runs {
                     // A run still `running` without an end: running now, or killed (the next push settles it).

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MirrorStore
+import MirrorWorkflows
 
 extension ShelfMirror {
     struct Query: ParsableCommand {
@@ -48,10 +48,10 @@ extension ShelfMirror {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw UsageError(summary: "the SQL is empty", hint: "Example: shelfmirror query \"SELECT * FROM file_tags LIMIT 5\"")
             }
-            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
+            let mirror = try global.settings.openMirrorReadOnly()
             let writer = RowWriter(format: output.format)
             var started = false
-            try mirror.query(text, timeout: timeout, columns: {
+            try Reading.query(text, timeout: timeout, mirror: mirror, columns: {
                 writer.begin(columns: $0)
                 started = true
             }, row: writer.row)

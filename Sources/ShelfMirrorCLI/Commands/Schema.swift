@@ -1,5 +1,5 @@
 import ArgumentParser
-import MirrorStore
+import MirrorWorkflows
 
 extension ShelfMirror {
     struct Schema: ParsableCommand {
@@ -14,7 +14,7 @@ extension ShelfMirror {
                 """)
 
         func run() throws {
-            Console.out(try Mirror.inMemory().schemaSQL(), terminator: "")
+            Console.out(try Reading.schemaSQL(), terminator: "")
         }
     }
 }

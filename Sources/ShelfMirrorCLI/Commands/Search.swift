@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
+import MirrorWorkflows
 
 extension ShelfMirror {
     struct Search: ParsableCommand {
@@ -36,7 +36,7 @@ extension ShelfMirror {
         }
 
         func run() throws {
-            let mirror = try Mirror.openReadOnly(path: try global.settings.database.value)
+            let mirror = try global.settings.openMirrorReadOnly()
             let terminal = Terminal.current
             // On a colour terminal the matched words are bold: the snippet marks them with
             // random text that no value can hold, and the table, which escapes every value,
@@ -45,7 +45,7 @@ extension ShelfMirror {
             let nonce = UUID().uuidString
             let marks = bold ? ("\u{E000}\(nonce)\u{E001}", "\u{E002}\(nonce)\u{E003}") : ("[", "]")
             let text = words.joined(separator: " ")
-            guard let hits = try mirror.search(text, limit: limit, highlight: marks) else {
+            guard let hits = try Reading.search(text, limit: limit, highlight: marks, mirror: mirror) else {
                 throw UsageError(summary: "nothing to search for in \"\(TerminalText.line(text))\"", hint: "Give words with letters or digits.")
             }
             if hits.isEmpty, output.format == .table {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MirrorStore
+import MirrorCore
+import MirrorWorkflows
 
 extension ShelfMirror {
     struct Status: ParsableCommand {
@@ -16,17 +17,17 @@ extension ShelfMirror {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        /// "12 auto, 3 needs_review" in a fixed order; "none" when empty.
-        static func counts(_ values: [String: Int], order: [String]) -> String {
-            let parts = order.compactMap { key in values[key].map { "\($0) \(key)" } }
+        /// "12 auto, 3 needs_review" in a fixed order (the statuses' raw values); "none" when empty.
+        static func counts<Status: RawRepresentable<String> & Hashable>(_ values: [Status: Int], order: [Status]) -> String {
+            let parts = order.compactMap { key in values[key].map { "\($0) \(key.rawValue)" } }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
 
         func run() throws {
-            let path = try global.settings.database.value
-            let mirror = try Mirror.openReadOnly(path: path)
-            let s = try mirror.status()
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let settings = try global.settings
+            let path = settings.database.value
+            let report = try Reading.status(mirror: try settings.openMirrorReadOnly())
+            let (s, size) = (report.mirror, report.sizeBytes)
             let formats = s.formats.map { "\($0.format) \($0.count)" }.joined(separator: ", ")
             let lastScan = s.lastScan.map {
                 "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.seen) files, \($0.errors) unreadable)"
@@ -36,9 +37,9 @@ extension ShelfMirror {
                     + ($0.error.map { "; \($0)" } ?? "")
             } ?? "never"
             let h = s.hardcover
-            let found = ["asin", "isbn", "title", "search"].compactMap { key in h.resolvedBy[key].map { "\($0) by \(key)" } }
+            let found = [LookupResolution.asin, .isbn, .title, .search].compactMap { key in h.resolutions[key].map { "\($0) by \(key.rawValue)" } }
             let lookups = found.joined(separator: ", ") + (found.isEmpty ? "" : ", ")
-                + "\(h.resolvedBy["none"] ?? 0) not found, \(h.pending) waiting"
+                + "\(h.resolutions[LookupResolution.none] ?? 0) not found, \(h.pending) waiting"
             let lastHardcover = h.lastSync.map {
                 "\($0.finishedAt ?? $0.startedAt) (\($0.status); \($0.listed) items, \($0.fetched) books fetched, \($0.requests) requests)"
                     + ($0.error.map { "; \($0)" } ?? "")
@@ -54,8 +55,8 @@ extension ShelfMirror {
                 ("hardcover_books", "\(h.books) (\(h.editions) editions)"),
                 ("hardcover_lookups", lookups),
                 ("last_hardcover_sync", lastHardcover),
-                ("matches", Self.counts(s.decisions.matches, order: ["auto", "needs_review", "unmatched", "confirmed", "rejected", "ignored"])),
-                ("changes", Self.counts(s.decisions.changes, order: ["pending", "accepted", "pushed", "rejected", "conflict", "failed", "superseded"])),
+                ("matches", Self.counts(s.decisions.matchCounts, order: [MatchStatus.auto, .needsReview, .unmatched, .confirmed, .rejected, .ignored])),
+                ("changes", Self.counts(s.decisions.changeCounts, order: [ChangeStatus.pending, .accepted, .pushed, .rejected, .conflict, .failed, .superseded])),
                 ("last_push", s.decisions.lastPush ?? "never"),
                 ("files", String(s.files)),
                 ("files_unreadable", String(s.filesWithErrors)),

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorRemote
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -79,34 +77,32 @@ extension ShelfMirror {
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            // Both clients first: a setting refused for Hardcover stops the run before anything is sent.
-            let abs = only == .hardcover ? nil : try Connections.audiobookshelf(settings)
-            var hardcover: HardcoverClient?
+            // Both servers connected first: a setting refused for Hardcover stops the run before anything is sent.
+            let abs = only == .hardcover ? nil : try Connections.audiobookshelfServer(settings)
+            var hardcover: HardcoverServer?
             if only != .abs {
                 if settings.hardcoverToken != nil || only == .hardcover { // no token: throws the missing-token error
-                    let limiter = RateLimiter(configuration: .init(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve,
-                                                                   maxRequests: maxHardcoverRequests))
-                    hardcover = try Connections.hardcover(settings, limiter: limiter)
+                    hardcover = try Connections.hardcoverServer(settings, pacing: HardcoverPacing(
+                        perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests))
                 }
             }
             if let abs {
-                let mirror = try Mirror.openForWriting(path: settings.database.value)
-                try await syncABS(abs, mirror: mirror, redactor: settings.redactor)
+                try await syncABS(abs, settings: settings)
             }
             guard only != .abs else { return }
             guard let hardcover else {
                 Console.err("Hardcover skipped: HARDCOVER_TOKEN is not set (get a token at https://hardcover.app/account/api).")
                 return
             }
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
-            try await syncHardcover(hardcover, mirror: mirror, redactor: settings.redactor)
+            try await syncHardcover(hardcover, settings: settings)
         }
 
-        private func syncABS(_ client: ABSClient, mirror: Mirror, redactor: Redactor) async throws {
+        private func syncABS(_ server: AudiobookShelfServer, settings: Settings) async throws {
+            let mirror = try settings.openMirror()
             let bar = ProgressLine(label: "AudiobookShelf")
             var options = SyncOptions(library: library, full: full)
-            options.redactor = redactor
-            let summary = try await ABSSync.run(mirror: mirror, client: client, options: options) { p in
+            options.redactor = settings.redactor
+            let summary = try await ABSSync.run(mirror: mirror, server: server, options: options) { p in
                 bar.update(done: p.listed, total: p.total, note: "\(p.library): \(p.fetched) fetched, \(p.requests) requests")
             }
             bar.finish()
@@ -117,21 +113,22 @@ extension ShelfMirror {
             for (name, reason) in summary.skipped { Console.err("  skipped \(TerminalText.line(name)): \(TerminalText.line(reason))") }
         }
 
-        private func syncHardcover(_ client: HardcoverClient, mirror: Mirror, redactor: Redactor) async throws {
+        private func syncHardcover(_ server: HardcoverServer, settings: Settings) async throws {
+            let mirror = try settings.openMirror()
             var options = HardcoverSyncOptions(full: full)
             options.freshnessDays = refreshDays
-            options.redactor = redactor
+            options.redactor = settings.redactor
             let bar = ProgressLine(label: "Hardcover")
-            let summary = try await HardcoverSync.run(mirror: mirror, client: client, options: options) { p in
+            let summary = try await HardcoverSync.run(mirror: mirror, server: server, options: options) { p in
                 let left = p.requestsLeft.map { ", \($0) left" } ?? ""
                 bar.update(done: p.done, total: p.total, note: "\(p.phase.rawValue): \(p.requestsUsed) requests\(left)", eta: p.etaSeconds)
             }
             bar.finish()
-            let r = summary.resolvedBy
-            let found = ["asin", "isbn", "title", "search"].compactMap { key in r[key].map { "\($0) by \(key)" } }
+            let r = summary.resolutions
+            let found = [LookupResolution.asin, .isbn, .title, .search].compactMap { key in r[key].map { "\($0) by \(key.rawValue)" } }
             Console.err("Hardcover: \(summary.items) items, \(summary.lookedUp) looked up"
                 + (found.isEmpty ? "" : " (" + found.joined(separator: ", ") + ")")
-                + ", \(r["none"] ?? 0) not found, \(summary.booksFetched) books fetched; \(summary.requests) requests in "
+                + ", \(r[LookupResolution.none] ?? 0) not found, \(summary.booksFetched) books fetched; \(summary.requests) requests in "
                 + String(format: "%.1f", summary.seconds) + " s"
                 + (summary.dailyRemaining.map { "; \($0) left today" } ?? "") + ".")
             guard let stop = summary.stopped else { return }
