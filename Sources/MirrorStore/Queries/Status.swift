@@ -38,11 +38,6 @@ public struct MirrorStatus: Sendable, Equatable {
         public var matchCounts: [MatchStatus: Int] = [:]
         public var changeCounts: [ChangeStatus: Int] = [:]
         public var lastPush: String?
-
-        /// `matchCounts` keyed by raw value, for callers that still index it by string.
-        public var matches: [String: Int] { Dictionary(uniqueKeysWithValues: matchCounts.map { ($0.key.rawValue, $0.value) }) }
-        /// `changeCounts` keyed by raw value, for callers that still index it by string.
-        public var changes: [String: Int] { Dictionary(uniqueKeysWithValues: changeCounts.map { ($0.key.rawValue, $0.value) }) }
     }
 
     /// The Hardcover side: books mirrored, and where the items' lookups stand.
@@ -51,8 +46,6 @@ public struct MirrorStatus: Sendable, Equatable {
         public var editions = 0
         /// Items with a finished lookup, by how it resolved.
         public var resolutions: [LookupResolution: Int] = [:]
-        /// `resolutions` keyed by raw value, for callers that still index it by string.
-        public var resolvedBy: [String: Int] { Dictionary(uniqueKeysWithValues: resolutions.map { ($0.key.rawValue, $0.value) }) }
         /// Items whose lookup has not finished (a stopped run, or never looked up).
         public var pending = 0
         public var lastSync: LastSync?

@@ -53,10 +53,6 @@ public struct HardcoverSyncSummary: Sendable {
     public var changed: Int
     /// Items with a finished lookup, by how their candidates were found.
     public var resolutions: [LookupResolution: Int]
-    /// `resolutions` keyed by raw value, for callers that still index it by string.
-    public var resolvedBy: [String: Int] {
-        Dictionary(uniqueKeysWithValues: resolutions.map { ($0.key.rawValue, $0.value) })
-    }
     /// Items whose lookup is not finished (a stopped run): the next run goes on with them.
     public var pending: Int
     public var booksFetched: Int

@@ -87,9 +87,9 @@ final class DemoRun: @unchecked Sendable {
         let c = abs.counts
         line("AudiobookShelf \(abs.serverVersion): \(c.listed) items listed, \(c.fetched) fetched in \(abs.requests) requests (\(Self.seconds(abs.seconds)))")
         if let stop = hardcover.stopped { throw DemoCheckFailure("Hardcover sync stopped: \(HardcoverSync.describe(stop))") }
-        let r = hardcover.resolvedBy
-        line("Hardcover: \(hardcover.items) items looked up — \((r["asin"] ?? 0) + (r["isbn"] ?? 0)) found by ASIN or ISBN, "
-            + "\(r["title"] ?? 0) by exact title, \(r["search"] ?? 0) by search, \(r["none"] ?? 0) not found; "
+        let r = hardcover.resolutions
+        line("Hardcover: \(hardcover.items) items looked up — \((r[.asin] ?? 0) + (r[.isbn] ?? 0)) found by ASIN or ISBN, "
+            + "\(r[.title] ?? 0) by exact title, \(r[.search] ?? 0) by search, \(r[LookupResolution.none] ?? 0) not found; "
             + "\(hardcover.booksFetched) books fetched in \(hardcover.requests) requests (\(Self.seconds(hardcover.seconds)))")
     }
 
