@@ -141,4 +141,27 @@ struct PushRawValueTests {
             #expect(again.new == 0 && again.superseded == 0)
         }
     }
+
+    @Test func aPushRunStoresItsServerWithoutCredentialsAndItsErrorScrubbed() async throws {
+        try await withAccepted(blank: 1) { setup, _ in
+            // The server's address with credentials in it, as a user may configure it.
+            var url = URLComponents(url: setup.absServer.baseURL, resolvingAgainstBaseURL: false)!
+            url.user = "reader"
+            url.password = "pa55-word"
+            var policy = RetryPolicy()
+            policy.sleep = { _ in }
+            let client = ABSClient(connection: try ABSConnection(url: url.string!, token: FakeABSState.adminToken), httpClient: .mirror, policy: policy)
+            // The re-read before the send fails: the run ends with an error.
+            await setup.abs.inject(.status(500), on: .batchGet, times: 10)
+            var options = PushOptions()
+            options.redactor = Redactor(secrets: ["pa55-word", FakeABSState.adminToken])
+            await #expect(throws: (any Error).self) { try await PushWorkflow.run(mirror: setup.mirror, client: client, options: options) }
+            let run = try #require(try setup.mirror.pushRuns().first)
+            #expect(run.server?.contains("pa55-word") == false)
+            #expect(run.server?.contains("***@") == true)
+            #expect(run.status == .failed)
+            let stored = try setup.rows("SELECT server, error FROM push_runs").map { "\($0["server"] ?? "") \($0["error"] ?? "")" }.joined()
+            #expect(!stored.contains("pa55-word") && !stored.contains(FakeABSState.adminToken))
+        }
+    }
 }
