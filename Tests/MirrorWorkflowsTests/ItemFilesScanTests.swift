@@ -45,6 +45,8 @@ struct ItemFilesScanTests {
             #expect(result.example?.server == missing.audioFiles.first?.path)
             #expect(result.scan?.counts.new == expected.count)
             #expect(result.scan?.counts.errors == 0)
+        #expect(result.skipped.total == 0, "every file inside the mapped folder is read")
+        #expect(result.roots == [local.path])
 
             var linked: [String: String] = [:]
             try mirror.query("SELECT path, item_id FROM file_tags", timeout: 5, columns: { _ in }) { row in
