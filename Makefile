@@ -9,7 +9,7 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
-	@echo "make test      set up, build, and run the tests"
+	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS)"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
@@ -28,6 +28,8 @@ release: setup
 
 # The whole log is kept in .build/test.log; when a test fails, its findings are repeated at the end,
 # where a CI log's tail shows them.
+# Then aioaudiobookshelf (a real ABS client, in the venv .ci/setup makes) reads and writes progress
+# on the fake ABS (`shelfmirror fake-abs`): Tests/Python/run-abs-client-check.sh.
 test: setup
 	$(SWIFT) build --build-tests
 	@$(SWIFT) test 2>&1 | tee .build/test.log; rc=$${PIPESTATUS[0]}; \
@@ -35,6 +37,7 @@ test: setup
 	  echo; echo "== what failed (whole log: .build/test.log) =="; \
 	  grep -E -A4 '✘ Test .*(recorded an issue|failed)' .build/test.log | grep -v '^✔' | head -60; \
 	fi; exit $$rc
+	@bash Tests/Python/run-abs-client-check.sh .build/debug/shelfmirror
 
 # The newcomer's one command: sync, scan, match, diff, accept, push and undo against the built-in
 # sample servers and library, in a temporary folder that is removed at the end.
