@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
 
 extension ShelfMirror {
@@ -73,7 +72,7 @@ extension ShelfMirror {
 
         func run() throws {
             let settings = try Settings(flags: .init(database: global.db, pathMaps: pathMaps))
-            let mirror = try Mirror.openForWriting(path: settings.database.value)
+            let mirror = try settings.openMirror()
             let bar = ProgressLine(label: "Reading")
             let options = ScanOptions(full: full, retryBad: retryBad, jobs: jobs)
             if paths.isEmpty {
