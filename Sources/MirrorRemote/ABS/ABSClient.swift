@@ -53,6 +53,12 @@ public final class ABSClient: Sendable {
         ABSMapping.user(try await get("/api/me"))
     }
 
+    /// GET /api/me with the user's listening state (books only): one request. An entry that
+    /// cannot be read is skipped and counted (`ListeningState.skipped`).
+    public func meWithProgress() async throws -> ListeningState {
+        ABSMapping.listening(try await get("/api/me"))
+    }
+
     public func libraries() async throws -> [Library] {
         let w: WireLibraries = try await get("/api/libraries")
         return w.libraries.map(ABSMapping.library)

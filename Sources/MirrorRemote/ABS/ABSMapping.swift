@@ -14,6 +14,42 @@ enum ABSMapping {
                    isActive: w.isActive ?? true)
     }
 
+    /// The user and their books' listening state. Episodes are left out; an entry that cannot be
+    /// read, names no item, holds a bad number, is another user's or repeats an item (the latest
+    /// is kept) is skipped and counted, never fatal.
+    static func listening(_ w: WireMe) -> ListeningState {
+        let owner = user(w)
+        var byItem: [String: ListeningProgress] = [:]
+        var order: [String] = []
+        var skipped = 0
+        var episodes = 0
+        for entry in w.mediaProgress?.entries ?? [] {
+            guard case .progress(let p) = entry else { skipped += 1; continue }
+            if clean(p.episodeId) != nil || (p.mediaItemType.map { $0 != "book" } ?? false) { episodes += 1; continue }
+            guard let itemId = clean(p.libraryItemId), clean(p.userId).map({ $0 == owner.id }) ?? true else { skipped += 1; continue }
+            let current = p.currentTime?.value ?? 0
+            let duration = p.duration?.value ?? 0
+            let fraction = p.progress?.value ?? (duration > 0 ? current / duration : 0)
+            guard current.isFinite, duration.isFinite, fraction.isFinite, current >= 0, duration >= 0, fraction >= 0 else {
+                skipped += 1
+                continue
+            }
+            let isFinished = p.isFinished?.value ?? false
+            let progress = ListeningProgress(
+                itemId: itemId, userId: owner.id, currentSeconds: current, durationSeconds: duration,
+                progress: min(1, fraction), isFinished: isFinished, startedAt: p.startedAt?.date,
+                finishedAt: isFinished ? p.finishedAt?.date : nil, lastUpdate: p.lastUpdate?.date)
+            if let earlier = byItem[itemId] {
+                skipped += 1
+                if (progress.lastUpdate ?? .distantPast) > (earlier.lastUpdate ?? .distantPast) { byItem[itemId] = progress }
+            } else {
+                byItem[itemId] = progress
+                order.append(itemId)
+            }
+        }
+        return ListeningState(user: owner, progress: order.compactMap { byItem[$0] }, skipped: skipped, episodes: episodes)
+    }
+
     /// The fingerprint covers every field of the minified entry that the mirror shows, so a
     /// change that does not move `updatedAt` (an author renamed elsewhere) is still seen.
     static func listed(_ w: WireMinifiedItem) -> ListedItem {

@@ -60,6 +60,90 @@ struct WireMe: Decodable {
     let type: String?
     let isActive: Bool?
     let permissions: Permissions?
+    /// The user's listening state (older servers and fakes sent strings here).
+    let mediaProgress: WireProgressList?
+}
+
+/// `mediaProgress` read entry by entry: an entry that cannot be read is kept as such and never
+/// fails the user it comes with; a value that is not a list reads as no entries.
+struct WireProgressList: Decodable {
+    let entries: [WireProgressEntry]
+
+    init(from decoder: Decoder) {
+        var list: [WireProgressEntry] = []
+        if var c = try? decoder.unkeyedContainer() {
+            while !c.isAtEnd {
+                guard let entry = try? c.decode(WireProgressEntry.self) else { break }
+                list.append(entry)
+            }
+        }
+        entries = list
+    }
+}
+
+enum WireProgressEntry: Decodable {
+    case progress(WireMediaProgress)
+    /// Why it could not be read.
+    case unreadable(String)
+
+    init(from decoder: Decoder) {
+        do {
+            self = .progress(try WireMediaProgress(from: decoder))
+        } catch let error as DecodingError {
+            self = .unreadable(ABSClient.describe(error))
+        } catch {
+            self = .unreadable("undecodable")
+        }
+    }
+}
+
+/// MediaProgress.getOldMediaProgress() (ABS 2.36): times in ms since the epoch, seconds as floats.
+struct WireMediaProgress: Decodable {
+    let id: String?
+    let userId: String?
+    let libraryItemId: String?
+    let episodeId: String?
+    let mediaItemType: String?
+    let duration: FlexNumber?
+    let progress: FlexNumber?
+    let currentTime: FlexNumber?
+    let isFinished: FlexBool?
+    let lastUpdate: WireTime?
+    let startedAt: WireTime?
+    let finishedAt: WireTime?
+}
+
+/// An instant as ABS sends it: ms since the epoch (an integer, a float or digits in a string), or
+/// an ISO 8601 string.
+struct WireTime: Decodable, Equatable {
+    let date: Date
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        func fromMilliseconds(_ ms: Double) throws -> Date {
+            guard ms.isFinite, abs(ms) < 1e15 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a time out of range"))
+            }
+            return Date(timeIntervalSince1970: ms / 1000)
+        }
+        if let ms = try? c.decode(Int64.self) {
+            date = try fromMilliseconds(Double(ms))
+        } else if let ms = try? c.decode(Double.self) {
+            date = try fromMilliseconds(ms)
+        } else if let text = try? c.decode(String.self) {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if let ms = Double(trimmed) {
+                date = try fromMilliseconds(ms)
+            } else if let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed))
+                        ?? (try? Date.ISO8601FormatStyle().parse(trimmed)) {
+                date = parsed
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "not a time"))
+            }
+        } else {
+            throw DecodingError.typeMismatch(Int64.self, .init(codingPath: c.codingPath, debugDescription: "expected ms since the epoch"))
+        }
+    }
 }
 
 struct WireLibraries: Decodable {
