@@ -103,6 +103,70 @@ public final class HardcoverClient: Sendable {
         return HardcoverMapping.searchHits(search)
     }
 
+    /// The token's user's library: every user book with its reads, in pages of 100, five aliased
+    /// pages a request. The first request's pages are read through `me` (which gives the user's id
+    /// and the id of their last user book without a request of its own); the others filter
+    /// user_books by that id. Reading stops at a short page, or at a full one that ends on the last
+    /// user book, so a library of 2,000 takes 4 requests and 20 counted fields. A malformed row is
+    /// skipped and counted (`skippedRows`). Offsets page a table that may change meanwhile: a
+    /// re-sync rereads it.
+    public func userLibrary() async throws -> HardcoverUserLibrary {
+        let size = HardcoverQueries.libraryPageSize
+        let perRequest = HardcoverQueries.libraryPagesPerRequest
+        var books: [HardcoverUserBook] = []
+        var skipped = 0
+        var userId: Int?
+        var lastId: Int?
+        var page = 0
+        while true {
+            var variables: [String: any Sendable] = ["limit": size]
+            for n in 0..<perRequest { variables["o\(n)"] = (page + n) * size }
+            let pages: [[WireLossy<WireUserBook>]]
+            if let me = userId {
+                variables["me"] = me
+                let data: [String: [WireLossy<WireUserBook>]] = try await execute(HardcoverQueries.libraryPages(count: perRequest),
+                                                                                  variables: variables)
+                pages = try (0..<perRequest).map { n in
+                    guard let rows = data["p\(n)"] else { throw error(.badResponse("page p\(n) of user_books is missing")) }
+                    return rows
+                }
+            } else {
+                let data: [String: [WireMeLibraryPage]] = try await execute(HardcoverQueries.libraryFirstPages(count: perRequest),
+                                                                            variables: variables)
+                let users = try (0..<perRequest).map { n in
+                    guard let users = data["p\(n)"] else { throw error(.badResponse("page p\(n) of `me` is missing")) }
+                    guard users.count == 1 else { throw error(.badResponse("`me` returned \(users.count) users")) }
+                    return users[0]
+                }
+                guard Set(users.map(\.id)).count == 1 else { throw error(.badResponse("`me` named different users")) }
+                userId = users[0].id
+                lastId = users[0].last?.first?.value?.id
+                pages = users.map(\.page)
+            }
+            var finished = false
+            for rows in pages {
+                var lastRowId: Int?
+                for row in rows {
+                    guard let wire = row.value, let book = HardcoverMapping.userBook(wire) else {
+                        skipped += 1
+                        lastRowId = row.value?.id ?? lastRowId
+                        continue
+                    }
+                    books.append(book)
+                    lastRowId = book.id
+                }
+                if rows.count < size || (lastId != nil && lastRowId == lastId) {
+                    finished = true
+                    break
+                }
+            }
+            if finished { break }
+            page += perRequest
+        }
+        guard let userId else { throw error(.badResponse("`me` returned no user")) }
+        return HardcoverUserLibrary(userId: userId, books: books, skippedRows: skipped)
+    }
+
     // MARK: - Plumbing
 
     private func execute<T: Decodable>(_ query: HardcoverQueries.Query, variables: [String: any Sendable]) async throws -> T {

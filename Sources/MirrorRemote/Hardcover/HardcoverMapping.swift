@@ -71,6 +71,25 @@ enum HardcoverMapping {
         return unique((json.unwrapped["Genre"]?.array ?? []).compactMap { clean($0["tag"]?.string) })
     }
 
+    /// A user_books row, or nil when it cannot be understood: no id or book id, a status that is
+    /// not 1...6, no updated_at, or a read without an id or with a date that is not "YYYY-MM-DD".
+    /// Such a row is skipped whole (a book missing a read would look like one to add a read to).
+    static func userBook(_ w: WireUserBook) -> HardcoverUserBook? {
+        guard let id = w.id, let bookId = w.book_id, let status = w.status_id.flatMap(HardcoverReadingStatus.init(rawValue:)),
+              let updatedAt = clean(w.updated_at) else { return nil }
+        var reads: [HardcoverRead] = []
+        for lossy in w.user_book_reads ?? [] {
+            guard let r = lossy.value, let readId = r.id else { return nil }
+            let started = clean(r.started_at), finished = clean(r.finished_at)
+            let startedOn = started.flatMap(HardcoverDate.init), finishedOn = finished.flatMap(HardcoverDate.init)
+            guard (started == nil) == (startedOn == nil), (finished == nil) == (finishedOn == nil) else { return nil }
+            reads.append(HardcoverRead(id: readId, editionId: r.edition_id, startedOn: startedOn, finishedOn: finishedOn,
+                                       progressSeconds: r.progress_seconds))
+        }
+        return HardcoverUserBook(id: id, bookId: bookId, editionId: w.edition_id, status: status, owned: w.owned ?? false,
+                                 updatedAt: updatedAt, reads: reads)
+    }
+
     static func clean(_ s: String?) -> String? {
         guard let s else { return nil }
         let t = s.trimmingCharacters(in: .whitespacesAndNewlines)

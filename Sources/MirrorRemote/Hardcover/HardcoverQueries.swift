@@ -1,6 +1,7 @@
 /// The GraphQL documents shelfmirror sends to Hardcover. Values always travel as variables,
-/// never spliced into the text. Each has one top-level field (one request of the quota), is at
-/// most three selection sets deep, and uses only `_eq`, `_in` and `_or`.
+/// never spliced into the text. Each has one top-level field (one request of the quota), or up to
+/// five aliased pages of the user's library (five), is at most three selection sets deep, and uses
+/// only `_eq`, `_in` and `_or`.
 enum HardcoverQueries {
     struct Query: Sendable {
         var name: String
@@ -54,4 +55,47 @@ enum HardcoverQueries {
         """, cost: 1)
 
     static let me = Query(name: "Me", text: "query Me { me { id username } }", cost: 1)
+
+    // MARK: - The user's library
+
+    /// Rows a page: Hardcover returns at most 100 from a list field.
+    static let libraryPageSize = 100
+    /// Aliased pages a request: Hardcover refuses a sixth top-level field.
+    static let libraryPagesPerRequest = 5
+
+    private static let userBook = """
+        id book_id edition_id status_id owned updated_at \
+        user_book_reads(order_by: {id: asc}) { id edition_id started_at finished_at progress_seconds }
+        """
+
+    /// The first request: `count` aliased pages from offset 0, each a `me` field (so no request is
+    /// spent on `me` alone); p0 also carries the user's id and the id of the user's last user book,
+    /// which tells the reader when a full page was the last one. `me`, user_books, user_book_reads:
+    /// three selection sets deep. Variables: $limit and $o0...
+    static func libraryFirstPages(count: Int) -> Query {
+        let variables = (0..<count).map { "$o\($0): Int!" }.joined(separator: ", ")
+        let fields = (0..<count).map { n in
+            let extra = n == 0 ? "id last: user_books(order_by: {id: desc}, limit: 1) { id } " : ""
+            return "p\(n): me { \(extra)page: user_books(order_by: {id: asc}, limit: $limit, offset: $o\(n)) { \(userBook) } }"
+        }
+        return Query(name: "LibraryStart", text: """
+            query LibraryStart($limit: Int!, \(variables)) {
+              \(fields.joined(separator: "\n  "))
+            }
+            """, cost: count)
+    }
+
+    /// A later request: `count` aliased pages of the user's user_books (p0...; their offsets are
+    /// $o0...), filtered by user: Hasura also shows other users' public user books.
+    static func libraryPages(count: Int) -> Query {
+        let variables = (0..<count).map { "$o\($0): Int!" }.joined(separator: ", ")
+        let fields = (0..<count).map { n in
+            "p\(n): user_books(where: {user_id: {_eq: $me}}, order_by: {id: asc}, limit: $limit, offset: $o\(n)) { \(userBook) }"
+        }
+        return Query(name: "LibraryPages", text: """
+            query LibraryPages($me: Int!, $limit: Int!, \(variables)) {
+              \(fields.joined(separator: "\n  "))
+            }
+            """, cost: count)
+    }
 }

@@ -98,14 +98,17 @@ struct WireErrorBody: Decodable {
     var error: String?
     var error_description: String?
     var errors: [WireGraphQLError]?
+    /// The scope a token lacks, with `"error": "insufficient_scope"`.
+    var scope: String?
 
     var text: String? {
         if let errors, !errors.isEmpty { return errors.map(\.message).joined(separator: "; ") }
+        let missing = scope.map { " (the token lacks the scope '\($0)'; create a token with it at https://hardcover.app/account/api)" } ?? ""
         switch (error, error_description) {
-        case let (e?, d?): return "\(e): \(d)"
-        case let (e?, nil): return e
-        case let (nil, d?): return d
-        default: return nil
+        case let (e?, d?): return "\(e): \(d)" + missing
+        case let (e?, nil): return e + missing
+        case let (nil, d?): return d + missing
+        default: return scope == nil ? nil : "insufficient scope" + missing
         }
     }
 }
@@ -193,3 +196,42 @@ struct WireEditionsData: Decodable { var editions: [WireEdition] }
 struct WireBooksData: Decodable { var books: [WireBook] }
 struct WireSearchData: Decodable { var search: WireSearch? }
 struct WireMeData: Decodable { var me: [WireUser] }
+
+// The user's library.
+
+/// An element that decodes to nil instead of failing its array: one malformed row is skipped
+/// (and counted), not the whole answer.
+struct WireLossy<Value: Decodable>: Decodable {
+    var value: Value?
+
+    init(from decoder: Decoder) throws {
+        value = try? Value(from: decoder)
+    }
+}
+
+struct WireUserBookRead: Decodable {
+    var id: Int?
+    var edition_id: Int?
+    var started_at: String?
+    var finished_at: String?
+    var progress_seconds: Int?
+}
+
+struct WireUserBook: Decodable {
+    var id: Int?
+    var book_id: Int?
+    var edition_id: Int?
+    var status_id: Int?
+    var owned: Bool?
+    var updated_at: String?
+    var user_book_reads: [WireLossy<WireUserBookRead>]?
+}
+
+/// One aliased page of the first request: `me { id last: user_books(...) { id } page: user_books(...) }`.
+struct WireMeLibraryPage: Decodable {
+    var id: Int
+    var last: [WireLossy<WireUserBookId>]?
+    var page: [WireLossy<WireUserBook>]
+}
+
+struct WireUserBookId: Decodable { var id: Int }
