@@ -51,21 +51,7 @@ struct ItemFilesConfinementTests {
     /// audio file the server says is there; syncs it into a new mirror and scans with no path.
     func scanItems(_ place: Place, serverPaths: [String], libraryFolder: String = "/audiobooks",
                    pathMaps: [PathMap]? = nil) async throws -> Outcome {
-        let generated = FakeABSState.generated(items: serverPaths.count, seed: 31)
-        let library = try #require(await generated.allLibraries().first { $0.mediaType == "book" })
-        var served = library
-        served.folderPath = libraryFolder
-        let books = await generated.allItems().filter { $0.libraryId == library.id }
-        let items = zip(books, serverPaths).map { book, path in
-            var item = book
-            var file = item.audioFiles[0]
-            file.path = path
-            file.filename = (path as NSString).lastPathComponent
-            file.relPath = file.filename
-            item.audioFiles = [file]
-            return item
-        }
-        let state = FakeABSState(libraries: [served], items: items, users: await generated.allUsers())
+        let state = try await FakeABSState.oneBookPerPath(serverPaths, seed: 31, libraryFolder: libraryFolder)
         let server = try await FakeABSServer.start(state: state)
         let mirror = try Mirror.openForWriting(path: place.folder.file("mirror.sqlite"))
         do {

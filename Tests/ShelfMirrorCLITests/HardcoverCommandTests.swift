@@ -34,6 +34,20 @@ struct HardcoverCommandTests {
 
         var db: String { folder.file("mirror.sqlite") }
 
+        /// Synced, matched, diffed with the replace policy and every proposal accepted, as a user
+        /// gets ready to push; returns the environment the steps ran with.
+        func readyToPush() async throws -> [String: String] {
+            let config = folder.file("config.toml")
+            try "[diff]\npolicy = \"replace\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            var env = environment()
+            env["SHELFMIRROR_CONFIG"] = config
+            for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace"]] {
+                let r = try await Binary.run(step + ["--db", db], environment: env)
+                #expect(r.status == 0, "\(step): \(r.stderr)")
+            }
+            return env
+        }
+
         func environment(token: String = FakeHardcoverState.validToken, url: String? = nil) -> [String: String] {
             ["ABS_URL": abs.baseURL.absoluteString, "ABS_TOKEN": FakeABSState.adminToken,
              "HARDCOVER_URL": url ?? hardcover.graphqlURL.absoluteString, "HARDCOVER_TOKEN": token,

@@ -15,14 +15,7 @@ struct KilledPushTests {
     @Test(arguments: KillPoint.allCases)
     func aKilledPushIsSettledByTheNext(_ point: KillPoint) async throws {
         try await HardcoverCommandTests.Servers.with(items: 30) { servers in
-            let config = servers.folder.file("config.toml")
-            try "[diff]\npolicy = \"replace\"\n".write(toFile: config, atomically: true, encoding: .utf8)
-            var env = servers.environment()
-            env["SHELFMIRROR_CONFIG"] = config
-            for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace"]] {
-                let r = try await Binary.run(step + ["--db", servers.db], environment: env)
-                #expect(r.status == 0, "\(step): \(r.stderr)")
-            }
+            let env = try await servers.readyToPush()
             let accepted = Int(try await servers.value("SELECT count(*) FROM changes WHERE status = 'accepted'")) ?? 0
             try #require(accepted > 0)
 

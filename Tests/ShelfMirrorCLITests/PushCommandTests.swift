@@ -7,13 +7,7 @@ import Testing
 struct PushCommandTests {
     @Test func dryRunThenPushThenHistoryThenUndo() async throws {
         try await HardcoverCommandTests.Servers.with(items: 30) { servers in
-            let config = servers.folder.file("config.toml")
-            try "[diff]\npolicy = \"replace\"\n".write(toFile: config, atomically: true, encoding: .utf8)
-            var env = servers.environment()
-            env["SHELFMIRROR_CONFIG"] = config
-            for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace"]] {
-                #expect(try await Binary.run(step + ["--db", servers.db], environment: env).status == 0)
-            }
+            let env = try await servers.readyToPush()
             let dry = try await Binary.run(["push", "--dry-run", "--db", servers.db], environment: env)
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(dry.stdout.hasPrefix("POST http://"))

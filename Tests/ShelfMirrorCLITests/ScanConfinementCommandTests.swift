@@ -14,9 +14,9 @@ struct ScanConfinementCommandTests {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Fixtures.audio.appendingPathComponent("tagged.mp3"), to: URL(fileURLWithPath: path))
         }
-        let state = try await Self.state(serverPaths: [
+        let state = try await FakeABSState.oneBookPerPath([
             "/audiobooks/Good/good.mp3", "/etc/passwd", "/audiobooks/../outside/" + hostileName,
-        ])
+        ], seed: 41)
         let db = folder.file("mirror.sqlite")
         let environment = ["XDG_CONFIG_HOME": folder.file("config"), "XDG_DATA_HOME": folder.file("data")]
         let server = try await FakeABSServer.start(state: state)
@@ -38,23 +38,5 @@ struct ScanConfinementCommandTests {
         #expect(scan.stderr.contains("/etc/passwd"))
         #expect(scan.stderr.contains(#"e\u{1B}[2Jvil.mp3"#), "server paths are shown escaped")
         #expect(!scan.stderr.contains("\u{1B}") && !scan.stdout.contains("\u{1B}"))
-    }
-
-    /// A server with one book library (folder /audiobooks) and one book per path, each with its
-    /// one audio file there.
-    static func state(serverPaths: [String]) async throws -> FakeABSState {
-        let generated = FakeABSState.generated(items: serverPaths.count, seed: 41)
-        let library = try #require(await generated.allLibraries().first { $0.mediaType == "book" })
-        let books = await generated.allItems().filter { $0.libraryId == library.id }
-        let items = zip(books, serverPaths).map { book, path in
-            var item = book
-            var file = item.audioFiles[0]
-            file.path = path
-            file.filename = (path as NSString).lastPathComponent
-            file.relPath = file.filename
-            item.audioFiles = [file]
-            return item
-        }
-        return FakeABSState(libraries: [library], items: items, users: await generated.allUsers())
     }
 }
