@@ -140,6 +140,8 @@ struct HCLibrary: Sendable {
     private(set) var order: [Int] = []
     /// Read id -> its user book's id.
     private(set) var readOwners: [Int: Int] = [:]
+    /// (user id, book id) -> user book id.
+    private var byUserAndBook: [UserBookKey: Int] = [:]
     private(set) var nextUserBookId = 5_000_001
     private(set) var nextReadId = 8_000_001
     /// The last updated_at given, in microseconds since 1970.
@@ -156,9 +158,7 @@ struct HCLibrary: Sendable {
 
     /// The user's user book of a book.
     func userBook(user: Int, book: Int) -> FakeHardcoverUserBook? {
-        // A small scan; libraries of a few thousand rows.
-        for id in order { if let row = userBooks[id], row.userId == user, row.bookId == book { return row } }
-        return nil
+        byUserAndBook[UserBookKey(user: user, book: book)].flatMap { userBooks[$0] }
     }
 
     /// A user's library, by id.
@@ -195,6 +195,7 @@ struct HCLibrary: Sendable {
         row.updatedAt = stamp
         userBooks[row.id] = row
         order.append(row.id)
+        byUserAndBook[UserBookKey(user: row.userId, book: row.bookId)] = row.id
         for read in row.reads { readOwners[read.id] = row.id }
         return row
     }
@@ -209,6 +210,8 @@ struct HCLibrary: Sendable {
     /// Removes a user book and its reads.
     mutating func delete(_ id: Int) -> FakeHardcoverUserBook? {
         guard let row = userBooks.removeValue(forKey: id) else { return nil }
+        let key = UserBookKey(user: row.userId, book: row.bookId)
+        if byUserAndBook[key] == id { byUserAndBook[key] = nil }
         for read in row.reads { readOwners[read.id] = nil }
         if let n = order.firstIndex(of: id) { order.remove(at: n) }
         return row
@@ -219,6 +222,11 @@ struct HCLibrary: Sendable {
         defer { nextReadId += 1 }
         return nextReadId
     }
+}
+
+struct UserBookKey: Hashable, Sendable {
+    var user: Int
+    var book: Int
 }
 
 /// Dates and timestamps on the fake's clock (seconds since 1970, UTC).
