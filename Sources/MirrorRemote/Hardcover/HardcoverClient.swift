@@ -138,8 +138,8 @@ public final class HardcoverClient: Sendable {
                     guard users.count == 1 else { throw error(.badResponse("`me` returned \(users.count) users")) }
                     return users[0]
                 }
-                guard Set(users.map(\.id)).count == 1 else { throw error(.badResponse("`me` named different users")) }
-                userId = users[0].id
+                guard let id = users[0].id else { throw error(.badResponse("`me` returned a user without an id")) }
+                userId = id
                 lastId = users[0].last?.first?.value?.id
                 pages = users.map(\.page)
             }

@@ -229,7 +229,8 @@ struct WireUserBook: Decodable {
 
 /// One aliased page of the first request: `me { id last: user_books(...) { id } page: user_books(...) }`.
 struct WireMeLibraryPage: Decodable {
-    var id: Int
+    /// p0's only.
+    var id: Int?
     var last: [WireLossy<WireUserBookId>]?
     var page: [WireLossy<WireUserBook>]
 }
