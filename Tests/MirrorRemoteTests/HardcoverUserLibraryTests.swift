@@ -95,14 +95,41 @@ struct HardcoverUserLibraryTests {
         }
     }
 
+    @Test func onTheFreePlanTheLimiterPacesTheRequestsAndNoneIsRefused() async throws {
+        // Burst 10, one a second: four requests of five fields cannot all go at once. The client's
+        // limiter and the fake share a manual clock, so waiting moves time without sleeping.
+        let clock = FakeHardcoverClock.manual(.seconds(1_779_840_000))
+        let state = FakeHardcoverState(catalog: Self.catalog, limits: .free, clock: clock)
+        let stored = await state.seed(Self.rows(2_000))
+        let limiterClock = RateLimiter.Clock(
+            now: { let d = clock.now(); return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
+            sleep: { clock.advance(by: $0) })
+        try await withFakeHardcover(state) { server in
+            var policy = RetryPolicy()
+            policy.sleep = { clock.advance(by: $0) }
+            policy.timeout = TestLimits.request
+            let connection = try HardcoverConnection(url: server.graphqlURL.absoluteString, token: FakeHardcoverState.validToken)
+            let client = HardcoverClient(connection: connection, httpClient: .mirror,
+                                         limiter: RateLimiter(configuration: .init(dailyReserve: 0), clock: limiterClock), policy: policy)
+            let library = try await client.userLibrary()
+            #expect(library.books == Self.expected(stored))
+            let log = await state.requests()
+            #expect(log.map(\.status) == [200, 200, 200, 200])
+            #expect(log.allSatisfy { $0.rejectedReason == nil })
+            #expect(await state.usage().usedToday == 20)
+        }
+    }
+
     @Test func aSecondUsersTokenReadsOnlyTheirOwnLibrary() async throws {
         let state = FakeHardcoverState(catalog: Self.catalog, limits: .unlimited, clock: .manual(.seconds(1_779_840_000)))
         await state.seed(Self.rows(650))
-        let theirs = await state.seed(Self.rows(130, offset: 700), for: .second)
+        // 630: the second request's pages, filtered by user id, run too.
+        let theirs = await state.seed(Self.rows(630, offset: 700), for: .second)
         try await withFakeHardcover(state) { server in
             let library = try await Self.client(server, token: FakeHardcoverState.secondUserToken).userLibrary()
             #expect(library.userId == FakeHardcoverUser.second.id)
             #expect(library.books == Self.expected(theirs))
+            #expect(await state.requests().count == 2)
         }
     }
 
