@@ -42,7 +42,10 @@ public:
     enum class Limit { none, readTooLarge, tooManyBytes, tooManySearches };
 
     explicit PreadStream(const char *path) : path_(path) {
-        fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+        // Non-blocking: a named pipe or a device put where a file was checked (between a scan's
+        // check and this open) is opened without waiting, then refused by what the descriptor is.
+        // Reads of a regular file never block, whatever the flag says.
+        fd_ = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         if (fd_ < 0) {
             error_ = errno;
             return;
@@ -56,6 +59,7 @@ public:
         }
         size_ = st.st_size;
         isDirectory_ = S_ISDIR(st.st_mode);
+        isSpecial_ = !S_ISREG(st.st_mode) && !isDirectory_;
     }
 
     ~PreadStream() override {
@@ -68,6 +72,8 @@ public:
     /// errno of a failed open, else 0.
     int openError() const { return error_; }
     bool isDirectory() const { return isDirectory_; }
+    /// A named pipe, socket or device: nothing a tag is read from.
+    bool isSpecial() const { return isSpecial_; }
 
     TagLib::FileName name() const override { return path_.c_str(); }
 
@@ -194,6 +200,7 @@ private:
     std::string path_;
     int fd_ = -1;
     int error_ = 0;
+    bool isSpecial_ = false;
     bool isDirectory_ = false;
     long size_ = 0;
     long position_ = 0;

@@ -732,6 +732,10 @@ void readInto(const char *path, size_t limit, sm_file *out) {
         fail(out, SM_ERR_OPEN, "cannot open: is a directory");
         return;
     }
+    if (stream.isSpecial()) {
+        fail(out, SM_ERR_OPEN, "cannot open: not a regular file (a named pipe, socket or device)");
+        return;
+    }
     if (stream.length() == 0) {
         fail(out, SM_ERR_EMPTY, "the file is empty (0 bytes)");
         return;

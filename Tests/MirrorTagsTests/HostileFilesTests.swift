@@ -51,6 +51,18 @@ struct HostileFilesTests {
         get throws { try Data(contentsOf: Fixtures.audio.appendingPathComponent("untagged.mp3")) }
     }
 
+    /// A named pipe or a device where an audio file was (put there after a scan checked the path)
+    /// is refused from the opened descriptor: opening a pipe with no writer used to wait for ever.
+    @Test func aNamedPipeOrADeviceIsRefusedWithoutWaitingForAWriter() throws {
+        let folder = try TemporaryFolder()
+        let pipe = folder.file("book.mp3")
+        try #require(mkfifo(pipe, 0o644) == 0)
+        for path in [pipe, "/dev/zero"] {
+            let refused = try #require(failure(path), "\(path)")
+            #expect(refused.message.contains("not a regular file"), "\(path): \(refused.message)")
+        }
+    }
+
     @Test func anAtomClaimingMoreThan4GiBIsRefusedNotReadIntoA16ByteBuffer() throws {
         let folder = try TemporaryFolder()
         // The atoms claim a little over 4 GiB: the file holds that much (sparse, a few KB on disk).
