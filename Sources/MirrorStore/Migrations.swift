@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v5-changes", migrate: v5Changes)
         migrator.registerMigration("v6-push", migrate: v6Push)
         migrator.registerMigration("v7-raw-values", migrate: v7RawValues)
+        migrator.registerMigration("v8-progress", migrate: v8Progress)
         return migrator
     }
 
