@@ -101,8 +101,8 @@ struct ABSSyncTests {
             #expect(summary.counts.new == books.count)
             #expect(summary.counts.fetched == books.count)
             #expect(summary.skipped.map(\.name) == ["Podcasts"])
-            // status + libraries + pages of 500 + chunks of 100
-            #expect(summary.requests == 2 + (books.count + 499) / 500 + (books.count + 99) / 100, "retries waited \(s.waits.all)")
+            // status + me (the listening state) + libraries + pages of 500 + chunks of 100
+            #expect(summary.requests == 3 + (books.count + 499) / 500 + (books.count + 99) / 100, "retries waited \(s.waits.all)")
 
             let mirrored = try Self.mirrored(s.mirror)
             #expect(mirrored.count == books.count)
@@ -162,7 +162,7 @@ struct ABSSyncTests {
             // Nothing changed: only the listing is read.
             let third = try await s.sync()
             #expect(third.counts.fetched == 0)
-            #expect(third.requests == 2 + 4, "retries waited \(s.waits.all)")
+            #expect(third.requests == 3 + 4, "retries waited \(s.waits.all)")
         }
     }
 

@@ -38,8 +38,20 @@ public struct SyncSummary: Sendable {
     /// Libraries left out, with why (podcasts).
     public var skipped: [(name: String, reason: String)]
     public var counts: SyncCounts
+    /// The token's user's listening state, as stored.
+    public var progress: ProgressSyncCount
     public var requests: Int
     public var seconds: Double
+}
+
+/// The listening state one sync stored: whose, how many books (finished among them), and the
+/// entries left out because they could not be read.
+public struct ProgressSyncCount: Sendable, Equatable {
+    public var userId: String
+    public var username: String
+    public var stored: Int
+    public var finished: Int
+    public var skipped: Int
 }
 
 /// `sync --only abs`: snapshot AudiobookShelf libraries into the mirror, incrementally.
@@ -47,7 +59,8 @@ public struct SyncSummary: Sendable {
 /// The listing is paged (500 per page, oldest first) and every entry fingerprinted; only new or
 /// changed items are fetched expanded, 100 per batch/get. Each page and each chunk is one
 /// transaction, so a killed sync keeps what it stored and the next one asks only for the rest.
-/// Items missing from a complete listing are marked removed, never deleted.
+/// Items missing from a complete listing are marked removed, never deleted. The token's user's
+/// listening state (`/api/me`) replaces what the mirror held for that user.
 public enum ABSSync {
     public static func run(
         mirror: Mirror,
@@ -57,13 +70,18 @@ public enum ABSSync {
     ) async throws -> SyncSummary {
         let started = Date()
         let status = try await client.status()
+        // The user and their listening state: one request, stored whole below.
+        let listening = try await client.meWithProgress()
         let all = try await client.libraries()
         let (selected, skipped) = try select(all, options.library)
         try mirror.saveLibraries(all)
         let runId = try mirror.beginSyncRun(source: .abs, server: Redactor.url(client.connection.baseURL.absoluteString),
                                             libraries: selected.map(\.name), full: options.full)
         var counts = SyncCounts()
+        var listened = ProgressSyncCount(userId: listening.user.id, username: listening.user.username, stored: 0,
+                                         finished: listening.progress.filter(\.isFinished).count, skipped: listening.skipped)
         do {
+            listened.stored = try mirror.saveListening(listening)
             for library in selected {
                 try await sync(library, mirror: mirror, client: client, options: options, runId: runId, counts: &counts, progress: progress)
             }
@@ -77,7 +95,7 @@ public enum ABSSync {
         try mirror.finishSyncRun(id: runId, counts: counts, requests: client.requestCount, duration: seconds, error: nil)
         return SyncSummary(runId: runId, serverVersion: status.version, libraries: selected.map(\.name),
                            libraryIds: selected.map(\.id), skipped: skipped,
-                           counts: counts, requests: client.requestCount, seconds: seconds)
+                           counts: counts, progress: listened, requests: client.requestCount, seconds: seconds)
     }
 
     private static func sync(

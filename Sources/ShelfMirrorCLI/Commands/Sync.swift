@@ -109,7 +109,7 @@ extension ShelfMirror {
             let c = summary.counts
             Console.err("Synced \(TerminalText.line(summary.libraries.joined(separator: ", "))) from AudiobookShelf \(TerminalText.line(summary.serverVersion)) in "
                 + String(format: "%.2f", summary.seconds) + " s: \(c.listed) items listed, \(c.new) new, \(c.changed) changed, "
-                + "\(c.fetched) fetched, \(c.removed) removed; \(summary.requests) requests.")
+                + "\(c.fetched) fetched, \(c.removed) removed; " + Self.listening(summary.progress) + "; \(summary.requests) requests.")
             for (name, reason) in summary.skipped { Console.err("  skipped \(TerminalText.line(name)): \(TerminalText.line(reason))") }
         }
 
@@ -146,6 +146,12 @@ extension ShelfMirror {
                                     hint: "\(resume)" + (resetIn.map { " after \(Self.when($0))" } ?? " tomorrow") + ".",
                                     kind: .rateLimited)
             }
+        }
+
+        /// "listening state of root: 12 books (5 finished), 1 entry unreadable".
+        static func listening(_ p: ProgressSyncCount) -> String {
+            "listening state of \(TerminalText.line(p.username)): \(p.stored) book\(p.stored == 1 ? "" : "s") (\(p.finished) finished)"
+                + (p.skipped > 0 ? ", \(p.skipped) entr\(p.skipped == 1 ? "y" : "ies") unreadable" : "")
         }
 
         /// "14:05 UTC (in 3 h 12 min)".
