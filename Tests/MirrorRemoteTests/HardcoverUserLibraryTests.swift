@@ -143,6 +143,23 @@ struct HardcoverUserLibraryTests {
         }
     }
 
+    @Test func aTokenWithoutTheLibrarysScopesIsRefusedByName() async throws {
+        let state = FakeHardcoverState(catalog: Self.catalog, limits: .unlimited, clock: .manual(.seconds(1_779_840_000)))
+        await state.seed(Self.rows(10))
+        try await withFakeHardcover(state) { server in
+            do {
+                _ = try await Self.client(server, token: FakeHardcoverState.catalogOnlyToken).userLibrary()
+                Issue.record("read a library without its scopes")
+            } catch let error as RemoteError {
+                #expect(error.code == .forbidden)
+                #expect(error.kind == .authRejected)
+                #expect(error.summary.contains("the token cannot read the user's library (field 'me' not found in type: 'query_root'"))
+                #expect(error.summary.contains("read:me, read:library"))
+            }
+            #expect(await state.requests().count == 1)
+        }
+    }
+
     @Test func aThousandBooksEndOnTheSecondRequestsLastFullPage() async throws {
         // Ten full pages: the second request's last page ends on the user's last user book, so no
         // third request is sent to find an empty page.

@@ -131,8 +131,17 @@ public final class HardcoverClient: Sendable {
                     return rows
                 }
             } else {
-                let data: [String: [WireMeLibraryPage]] = try await execute(HardcoverQueries.libraryFirstPages(count: perRequest),
-                                                                            variables: variables)
+                let data: [String: [WireMeLibraryPage]]
+                do {
+                    data = try await execute(HardcoverQueries.libraryFirstPages(count: perRequest), variables: variables)
+                } catch let e as RemoteError {
+                    // A token without the library's scopes is shown a schema without `me` (Hasura's
+                    // validation error is all the server says): a refusal, not a bug of ours.
+                    guard case .graphQL(let messages) = e.code,
+                          let message = messages.first(where: { $0.contains("field 'me' not found in type: 'query_root'") }) else { throw e }
+                    throw error(.forbidden, detail: "the token cannot read the user's library (\(message)); "
+                        + "create a token with the scopes that read it (read:me, read:library) at https://hardcover.app/account/api")
+                }
                 let users = try (0..<perRequest).map { n in
                     guard let users = data["p\(n)"] else { throw error(.badResponse("page p\(n) of `me` is missing")) }
                     guard users.count == 1 else { throw error(.badResponse("`me` returned \(users.count) users")) }
