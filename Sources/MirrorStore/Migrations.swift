@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v6-push", migrate: v6Push)
         migrator.registerMigration("v7-raw-values", migrate: v7RawValues)
         migrator.registerMigration("v8-progress", migrate: v8Progress)
+        migrator.registerMigration("v9-hardcover-library", migrate: v9HardcoverLibrary)
         return migrator
     }
 
