@@ -62,6 +62,26 @@ public struct HardcoverSyncSummary: Sendable {
     public var seconds: Double
     public var stopped: BudgetStop?
     public var dailyRemaining: Int?
+    /// The token's user's library as stored this run; nil when it was not read (see `warnings`).
+    public var library: HardcoverLibrarySyncCount?
+    /// What went wrong without failing the run (a token that cannot read the library), one line each.
+    public var warnings: [String] = []
+}
+
+/// The Hardcover library a sync stored: whose (Hardcover's user id), its books and reads, and the
+/// rows left out as malformed.
+public struct HardcoverLibrarySyncCount: Sendable, Equatable {
+    public var userId: Int
+    public var books: Int
+    public var reads: Int
+    public var skipped: Int
+
+    public init(userId: Int, books: Int, reads: Int, skipped: Int) {
+        self.userId = userId
+        self.books = books
+        self.reads = reads
+        self.skipped = skipped
+    }
 }
 
 /// `sync` for Hardcover: finds the books the library's items could match, spending as few of
@@ -85,7 +105,26 @@ public enum HardcoverSync {
         var pass = Pass(mirror: mirror, client: client, options: options, runId: runId, progress: progress)
         var counts = SyncCounts()
         var stopped: BudgetStop? = nil
+        var library: HardcoverLibrarySyncCount? = nil
+        var warnings: [String] = []
+        var libraryStop: BudgetStop? = nil
         do {
+            // The library first, whole, every run (it changes on Hardcover too; one request per 500
+            // books, five counted fields each), stored only when read whole. A budget it does not
+            // fit (a run limit below its cost) is a warning, and the lookups go on with what is left:
+            // the run ends stopped, and the catalog's work resumes as ever. A token that cannot read
+            // the library still looks the catalog up.
+            do {
+                let read = try await client.userLibrary()
+                let stored = try mirror.saveHardcoverLibrary(read)
+                library = HardcoverLibrarySyncCount(userId: stored.userId, books: stored.books, reads: stored.reads,
+                                                    skipped: read.skippedRows)
+            } catch let e as RemoteError where e.code == .forbidden {
+                warnings.append("library not read: \(e.summary)")
+            } catch let stop as BudgetStop {
+                libraryStop = stop
+                warnings.append("library not read: \(describe(stop))")
+            }
             let keys = try pass.prepare(now: now, counts: &counts)
             try await pass.identifiers(keys)
             try await pass.details()
@@ -101,6 +140,7 @@ public enum HardcoverSync {
                                       error: options.redactor.adding([client.connection.token]).scrub(String(describing: error)))
             throw error
         }
+        stopped = stopped ?? libraryStop
         counts.fetched = pass.booksFetched
         let used = await client.limiter.used
         let seconds = Date().timeIntervalSince(started)
@@ -110,7 +150,8 @@ public enum HardcoverSync {
         return HardcoverSyncSummary(
             runId: runId, items: counts.listed, lookedUp: counts.new + counts.changed, changed: counts.changed,
             resolutions: tally.resolvedBy, pending: tally.pending, booksFetched: pass.booksFetched, requests: used,
-            httpRequests: client.httpRequests, seconds: seconds, stopped: stopped, dailyRemaining: await client.limiter.dailyRemaining)
+            httpRequests: client.httpRequests, seconds: seconds, stopped: stopped, dailyRemaining: await client.limiter.dailyRemaining,
+            library: library, warnings: warnings)
     }
 
     public static func describe(_ stop: BudgetStop) -> String {

@@ -131,6 +131,8 @@ extension ShelfMirror {
                 + ", \(r[LookupResolution.none] ?? 0) not found, \(summary.booksFetched) books fetched; \(summary.requests) requests in "
                 + String(format: "%.1f", summary.seconds) + " s"
                 + (summary.dailyRemaining.map { "; \($0) left today" } ?? "") + ".")
+            if let library = summary.library { Console.err(Self.library(library)) }
+            for warning in summary.warnings { Console.err("warning: Hardcover \(TerminalText.line(warning))") }
             guard let stop = summary.stopped else { return }
             let resume = "\(summary.pending) items wait; `shelfmirror sync --only hardcover` goes on from here"
             switch stop {
@@ -146,6 +148,12 @@ extension ShelfMirror {
                                     hint: "\(resume)" + (resetIn.map { " after \(Self.when($0))" } ?? " tomorrow") + ".",
                                     kind: .rateLimited)
             }
+        }
+
+        /// "Hardcover library of user 1: 12 books, 15 reads, 1 row unreadable."
+        static func library(_ l: HardcoverLibrarySyncCount) -> String {
+            "Hardcover library of user \(l.userId): \(l.books) book\(l.books == 1 ? "" : "s"), \(l.reads) read\(l.reads == 1 ? "" : "s")"
+                + (l.skipped > 0 ? ", \(l.skipped) row\(l.skipped == 1 ? "" : "s") unreadable" : "") + "."
         }
 
         /// "listening state of root: 12 books (5 finished), 1 entry unreadable".
