@@ -88,6 +88,30 @@ struct HardcoverCommandTests {
         }
     }
 
+    @Test func syncSaysWhoseHardcoverLibraryItStoredAndOnlyWarnsWhenTheTokenCannotReadIt() async throws {
+        try await Servers.with(items: 10) { servers in
+            let audio = servers.state.catalog.books.prefix(3).map { book in
+                FakeHardcoverUserBook(bookId: book.id, status: .currentlyReading, reads: [FakeHardcoverUserBookRead(progressSeconds: 600)])
+            }
+            await servers.state.seed(audio)
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: servers.environment()).status == 0)
+            let result = try await Binary.run(["sync", "--only", "hardcover", "--db", servers.db] + Self.fast, environment: servers.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("Hardcover library of user 1: 3 books, 3 reads."), "\(result.stderr)")
+            #expect(try await servers.value("SELECT count(*) FROM hardcover_reads WHERE progress_seconds = 600") == "3")
+
+            let catalogOnly = try await Binary.run(["sync", "--only", "hardcover", "--full", "--db", servers.db] + Self.fast,
+                                                   environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
+            #expect(catalogOnly.status == 0, "\(catalogOnly.stderr)")
+            #expect(catalogOnly.stderr.contains("warning: Hardcover library not read:"), "\(catalogOnly.stderr)")
+            #expect(catalogOnly.stderr.contains("read:library"))
+            #expect(catalogOnly.stderr.contains("Hardcover: 10 items, 10 looked up"))
+            #expect(!catalogOnly.stderr.contains("Hardcover library of user"))
+            #expect(!catalogOnly.stderr.contains(FakeHardcoverState.catalogOnlyToken))
+            #expect(try await servers.value("SELECT count(*) FROM hardcover_user_books") == "3", "the library stored before stays")
+        }
+    }
+
     @Test func theRunLimitStopsCleanlyAndTheNextRunGoesOn() async throws {
         try await Servers.with { servers in
             let env = servers.environment()
