@@ -2,6 +2,8 @@
 // user_book_reads (one per read-through), in Hardcover's terms. Plain values: the state holds them,
 // the GraphQL answers are derived from them, the mutations (HCMutations.swift) change them.
 
+import MirrorCore
+
 /// A Hardcover account of the fake. The token decides which one `me` is (FakeHardcoverState's tokens).
 public struct FakeHardcoverUser: Sendable, Equatable, Hashable {
     public var id: Int
@@ -22,29 +24,12 @@ public struct FakeHardcoverUser: Sendable, Equatable, Hashable {
     static func with(id: Int) -> FakeHardcoverUser? { all.first { $0.id == id } }
 }
 
-/// user_book_statuses: user_books.status_id.
-public enum FakeHardcoverReadingStatus: Int, Sendable, CaseIterable {
-    case wantToRead = 1
-    case currentlyReading = 2
-    case read = 3
-    case paused = 4
-    case didNotFinish = 5
-    case ignored = 6
+/// user_book_statuses: user_books.status_id, the client's own enum (ids and names are Hardcover's).
+public typealias FakeHardcoverReadingStatus = HardcoverReadingStatus
 
-    /// user_book_statuses.status: "Want to Read", "Currently Reading", ...
-    public var name: String {
-        switch self {
-        case .wantToRead: "Want to Read"
-        case .currentlyReading: "Currently Reading"
-        case .read: "Read"
-        case .paused: "Paused"
-        case .didNotFinish: "Did Not Finish"
-        case .ignored: "Ignored"
-        }
-    }
-
+extension HardcoverReadingStatus {
     /// user_book_statuses.slug: "want-to-read", "currently-reading", ...
-    public var slug: String { FakeHardcoverText.slug(name) }
+    var slug: String { FakeHardcoverText.slug(name) }
 }
 
 /// A user_book_reads row: one read-through of a user book.
