@@ -76,7 +76,7 @@ let package = Package(
                                            .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]),
 
         // Temporary folders and fixture copies for the tests.
-        .target(name: "TestSupport", dependencies: ["MirrorFakes"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MirrorCore", "MirrorFakes"], path: "Tests/TestSupport"),
         .testTarget(name: "MirrorCoreTests", dependencies: ["MirrorCore"]),
         .testTarget(name: "MirrorTagsTests", dependencies: ["MirrorTags", "TestSupport"]),
         .testTarget(name: "MirrorStoreTests", dependencies: ["MirrorStore", "TestSupport"]),

@@ -11,31 +11,12 @@ import Testing
 struct HardcoverUserLibraryTests {
     static let catalog = FakeHardcoverCatalog.generated(books: 2_100, seed: 14)
 
-    /// `count` user books of the first catalog books: every status, some owned, none to three reads
-    /// on the audiobook edition, some unfinished, some without dates.
     static func rows(_ count: Int, offset: Int = 0) -> [FakeHardcoverUserBook] {
-        let statuses = FakeHardcoverReadingStatus.allCases
-        return catalog.books.dropFirst(offset).prefix(count).enumerated().map { n, book in
-            let audio = catalog.editions(ofBook: book.id).first(where: \.isAudiobook)
-            let reads = (0..<(n % 4)).map { k in
-                FakeHardcoverUserBookRead(editionId: k == 2 ? nil : audio?.id, startedAt: k == 1 ? nil : "2025-0\(k + 1)-1\(n % 10)",
-                                          finishedAt: k == 0 ? "2025-12-31" : nil, progressSeconds: k == 2 ? nil : 60 * n + k)
-            }
-            return FakeHardcoverUserBook(bookId: book.id, editionId: n % 7 == 0 ? nil : audio?.id, status: statuses[n % statuses.count],
-                                         owned: n % 5 == 0, rating: n % 3 == 0 ? 4.5 : nil, reads: reads)
-        }
+        catalog.sampleLibrary(count, offset: offset)
     }
 
-    /// What the client should read for rows as the fake stored them.
     static func expected(_ stored: [FakeHardcoverUserBook]) -> [HardcoverUserBook] {
-        stored.map { row in
-            HardcoverUserBook(id: row.id, bookId: row.bookId, editionId: row.editionId,
-                              status: HardcoverReadingStatus(rawValue: row.status.rawValue)!, owned: row.owned,
-                              updatedAt: row.updatedAt, reads: row.reads.map { read in
-                                  HardcoverRead(id: read.id, editionId: read.editionId, startedOn: read.startedAt.flatMap(HardcoverDate.init),
-                                                finishedOn: read.finishedAt.flatMap(HardcoverDate.init), progressSeconds: read.progressSeconds)
-                              })
-        }
+        stored.map(\.asRead)
     }
 
     static func client(_ server: FakeHardcoverServer, token: String = FakeHardcoverState.validToken) throws -> HardcoverClient {
