@@ -49,6 +49,8 @@ public struct MirrorStatus: Sendable, Equatable {
         /// Items whose lookup has not finished (a stopped run, or never looked up).
         public var pending = 0
         public var lastSync: LastSync?
+        /// Items with listening state that cannot reach Hardcover (`hardcover_gaps`).
+        public var gaps = 0
     }
 
     public struct LastSync: Sendable, Equatable {
@@ -87,6 +89,7 @@ extension Mirror {
             SELECT started_at, finished_at, status, items_listed, items_fetched, requests, error, stop_reason FROM sync_runs
             WHERE source = 'hardcover' ORDER BY id DESC LIMIT 1
             """).map(Self.lastSync)
+        section.gaps = try Self.hardcoverGapCount(db)
         return section
     }
 

@@ -55,6 +55,7 @@ extension ShelfMirror {
                 ("hardcover_books", "\(h.books) (\(h.editions) editions)"),
                 ("hardcover_lookups", lookups),
                 ("last_hardcover_sync", lastHardcover),
+                ("not_on_hardcover", h.gaps == 0 ? "none" : "\(h.gaps) item\(h.gaps == 1 ? "" : "s") with listening state (shelfmirror gaps)"),
                 ("matches", Self.counts(s.decisions.matchCounts, order: [MatchStatus.auto, .needsReview, .unmatched, .confirmed, .rejected, .ignored])),
                 ("changes", Self.counts(s.decisions.changeCounts, order: [ChangeStatus.pending, .accepted, .pushed, .rejected, .conflict, .failed, .superseded])),
                 ("last_push", s.decisions.lastPush ?? "never"),
