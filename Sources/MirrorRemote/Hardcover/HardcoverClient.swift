@@ -135,12 +135,7 @@ public final class HardcoverClient: Sendable {
                 do {
                     data = try await execute(HardcoverQueries.libraryFirstPages(count: perRequest), variables: variables)
                 } catch let e as RemoteError {
-                    // A token without the library's scopes is shown a schema without `me` (Hasura's
-                    // validation error is all the server says): a refusal, not a bug of ours.
-                    guard case .graphQL(let messages) = e.code,
-                          let message = messages.first(where: { $0.contains("field 'me' not found in type: 'query_root'") }) else { throw e }
-                    throw error(.forbidden, detail: "the token cannot read the user's library (\(message)); "
-                        + "create a token with the scopes that read it (read:me, read:library) at https://hardcover.app/account/api")
+                    throw libraryScopeRefusal(e) ?? e
                 }
                 let users = try (0..<perRequest).map { n in
                     guard let users = data["p\(n)"] else { throw error(.badResponse("page p\(n) of `me` is missing")) }
@@ -176,23 +171,44 @@ public final class HardcoverClient: Sendable {
         return HardcoverUserLibrary(userId: userId, books: books, skippedRows: skipped)
     }
 
+    /// A token without the library's scopes is shown a schema without `me` (Hasura's validation
+    /// error is all the server says): a refusal that names the scopes, not a bug of ours. nil for
+    /// any other error.
+    func libraryScopeRefusal(_ e: RemoteError) -> RemoteError? {
+        guard case .graphQL(let messages) = e.code,
+              let message = messages.first(where: { $0.contains("field 'me' not found in type: 'query_root'") }) else { return nil }
+        return error(.forbidden, detail: "the token cannot read the user's library (\(message)); "
+            + "create a token with the scopes that read it (read:me, read:library) at https://hardcover.app/account/api")
+    }
+
     // MARK: - Plumbing
 
-    private func execute<T: Decodable>(_ query: HardcoverQueries.Query, variables: [String: any Sendable]) async throws -> T {
+    func execute<T: Decodable>(_ query: HardcoverQueries.Query, variables: [String: any Sendable]) async throws -> T {
         let body = try JSONSerialization.data(withJSONObject: [
             "query": query.text, "operationName": query.name, "variables": variables,
         ] as [String: Any], options: [.sortedKeys])
+        return try decode(try await post(body, cost: query.cost, resendable: true))
+    }
+
+    /// POSTs a GraphQL request body, paying `cost` (its top-level fields) to the limiter before each
+    /// attempt, and answers the reply whatever its status but 429: a 429 waits for Retry-After and
+    /// is sent again (Hardcover ran nothing). When `resendable` (reads, and probes that cannot
+    /// apply), a 5xx but 501 or a dropped connection is sent again after a backoff; when not (a
+    /// mutation may have applied before the answer was lost), only a refused connection is, since
+    /// nothing was sent, and every other failure is thrown or answered once.
+    func post(_ body: Data, cost: Int, resendable: Bool) async throws -> HTTPReply {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "application/json")
         headers.add(name: "Authorization", value: "Bearer \(connection.token)")
         var attempt = 0
         while true {
-            try await limiter.acquire(cost: query.cost)
+            try await limiter.acquire(cost: cost)
             let reply: HTTPReply
             do {
                 reply = try await transport.send(.POST, connection.url, headers: headers, body: body, retry: false)
-            } catch let e as RemoteError where HTTPTransport.isTransient(e.code) && attempt + 1 < transport.policy.attempts {
+            } catch let e as RemoteError where (resendable ? HTTPTransport.isTransient(e.code) : e.code == .connectionRefused)
+                && attempt + 1 < transport.policy.attempts {
                 attempt += 1
                 try await transport.policy.sleep(transport.policy.backoff(attempt: attempt))
                 continue
@@ -207,30 +223,18 @@ public final class HardcoverClient: Sendable {
                 attempt += 1
                 if attempt >= transport.policy.attempts * 2 { throw error(.rateLimited(retryAfterSeconds: retryAfter)) }
                 continue
-            case 500...599 where reply.status != 501 && attempt + 1 < transport.policy.attempts:
+            case 500...599 where resendable && reply.status != 501 && attempt + 1 < transport.policy.attempts:
                 attempt += 1
                 try await transport.policy.sleep(transport.policy.backoff(attempt: attempt))
                 continue
             default:
-                return try decode(reply)
+                return reply
             }
         }
     }
 
     private func decode<T: Decodable>(_ reply: HTTPReply) throws -> T {
-        if reply.status != 200 {
-            let detail = reply.looksLikeHTML ? nil : (try? JSONDecoder().decode(WireErrorBody.self, from: reply.body))?.text
-            switch reply.status {
-            case _ where reply.looksLikeHTML: throw error(.htmlPage(status: reply.status))
-            case 400: throw error(.badResponse("HTTP 400"), detail: detail)
-            case 401: throw error(.unauthorized, detail: detail)
-            case 403: throw error(.forbidden, detail: detail)
-            case 404: throw error(.notFound)
-            case 408: throw error(.queryTimeout)
-            case 500...599: throw error(.serverError(status: reply.status), detail: detail)
-            default: throw error(.unexpectedStatus(reply.status), detail: detail)
-            }
-        }
+        if let failure = failure(of: reply) { throw failure }
         if reply.looksLikeHTML { throw error(.htmlPage(status: 200)) }
         guard !reply.body.isEmpty else { throw error(.badResponse("the body is empty")) }
         let response: WireGraphQLResponse<T>
@@ -244,7 +248,23 @@ public final class HardcoverClient: Sendable {
         return data
     }
 
-    private func error(_ code: RemoteError.Code, detail: String? = nil) -> RemoteError {
+    /// The error an answer that is not HTTP 200 stands for; nil for a 200.
+    func failure(of reply: HTTPReply) -> RemoteError? {
+        guard reply.status != 200 else { return nil }
+        let detail = reply.looksLikeHTML ? nil : (try? JSONDecoder().decode(WireErrorBody.self, from: reply.body))?.text
+        switch reply.status {
+        case _ where reply.looksLikeHTML: return error(.htmlPage(status: reply.status))
+        case 400: return error(.badResponse("HTTP 400"), detail: detail)
+        case 401: return error(.unauthorized, detail: detail)
+        case 403: return error(.forbidden, detail: detail)
+        case 404: return error(.notFound)
+        case 408: return error(.queryTimeout)
+        case 500...599: return error(.serverError(status: reply.status), detail: detail)
+        default: return error(.unexpectedStatus(reply.status), detail: detail)
+        }
+    }
+
+    func error(_ code: RemoteError.Code, detail: String? = nil) -> RemoteError {
         RemoteError(code, service: .hardcover, method: "POST", url: HTTPTransport.display(connection.url),
                     tokenSource: connection.tokenSource, detail: detail)
     }

@@ -79,15 +79,21 @@ enum HardcoverMapping {
               let updatedAt = clean(w.updated_at) else { return nil }
         var reads: [HardcoverRead] = []
         for lossy in w.user_book_reads ?? [] {
-            guard let r = lossy.value, let readId = r.id else { return nil }
-            let started = clean(r.started_at), finished = clean(r.finished_at)
-            let startedOn = started.flatMap(HardcoverDate.init), finishedOn = finished.flatMap(HardcoverDate.init)
-            guard (started == nil) == (startedOn == nil), (finished == nil) == (finishedOn == nil) else { return nil }
-            reads.append(HardcoverRead(id: readId, editionId: r.edition_id, startedOn: startedOn, finishedOn: finishedOn,
-                                       progressSeconds: r.progress_seconds))
+            guard let r = lossy.value.flatMap(read) else { return nil }
+            reads.append(r)
         }
         return HardcoverUserBook(id: id, bookId: bookId, editionId: w.edition_id, status: status, owned: w.owned ?? false,
                                  updatedAt: updatedAt, reads: reads)
+    }
+
+    /// A user_book_reads row, or nil without an id or with a date that is not "YYYY-MM-DD".
+    static func read(_ r: WireUserBookRead) -> HardcoverRead? {
+        guard let readId = r.id else { return nil }
+        let started = clean(r.started_at), finished = clean(r.finished_at)
+        let startedOn = started.flatMap(HardcoverDate.init), finishedOn = finished.flatMap(HardcoverDate.init)
+        guard (started == nil) == (startedOn == nil), (finished == nil) == (finishedOn == nil) else { return nil }
+        return HardcoverRead(id: readId, editionId: r.edition_id, startedOn: startedOn, finishedOn: finishedOn,
+                             progressSeconds: r.progress_seconds)
     }
 
     static func clean(_ s: String?) -> String? {

@@ -1,7 +1,8 @@
 /// The GraphQL documents shelfmirror sends to Hardcover. Values always travel as variables,
 /// never spliced into the text. Each has one top-level field (one request of the quota), or up to
-/// five aliased pages of the user's library (five), is at most three selection sets deep, and uses
-/// only `_eq`, `_in` and `_or`.
+/// five aliased ones (pages of the user's library, the user books of up to 500 books: five), is at
+/// most three selection sets deep, and uses only `_eq`, `_in` and `_or`. The library's mutations
+/// are in HardcoverMutations.
 enum HardcoverQueries {
     struct Query: Sendable {
         var name: String
@@ -63,7 +64,8 @@ enum HardcoverQueries {
     /// Aliased pages a request: Hardcover refuses a sixth top-level field.
     static let libraryPagesPerRequest = 5
 
-    private static let userBook = """
+    /// A user book as the library read, the push's pre-read and the mutations' answers select it.
+    static let userBook = """
         id book_id edition_id status_id owned updated_at \
         user_book_reads(order_by: {id: asc}) { id edition_id started_at finished_at progress_seconds }
         """
@@ -94,6 +96,28 @@ enum HardcoverQueries {
         }
         return Query(name: "LibraryPages", text: """
             query LibraryPages($me: Int!, $limit: Int!, \(variables)) {
+              \(fields.joined(separator: "\n  "))
+            }
+            """, cost: count)
+    }
+
+    // MARK: - The user's books of some books (the push's pre-read)
+
+    /// Book ids a field: as many user books as Hardcover returns from a list field (one per book).
+    static let booksPerField = 100
+    /// Aliased fields a request.
+    static let bookFieldsPerRequest = 5
+
+    /// `count` aliased `me` fields (b0...), each with the user's id and their user books of the
+    /// books $b0... (up to 100 ids: at most $limit, 100, rows). `me`'s user_books are the user's own only.
+    /// `me`, user_books, user_book_reads: three selection sets deep.
+    static func userBooksOfBooks(count: Int) -> Query {
+        let variables = (0..<count).map { "$b\($0): [Int!]!" }.joined(separator: ", ")
+        let fields = (0..<count).map { n in
+            "b\(n): me { id books: user_books(where: {book_id: {_in: $b\(n)}}, order_by: {id: asc}, limit: $limit) { \(userBook) } }"
+        }
+        return Query(name: "LibraryBooks", text: """
+            query LibraryBooks($limit: Int!, \(variables)) {
               \(fields.joined(separator: "\n  "))
             }
             """, cost: count)

@@ -78,6 +78,9 @@ struct WireGraphQLResponse<Data: Decodable>: Decodable {
 
 struct WireGraphQLError: Decodable {
     var message: String
+    /// Hasura's `extensions.code` ("validation-failed", "parse-failed", "unexpected"...), also
+    /// appended to `message`.
+    var code: String?
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -87,7 +90,8 @@ struct WireGraphQLError: Decodable {
         }
         let value = try c.decode(WireJSON.self)
         var text = value["message"]?.string ?? value["error"]?.string ?? "an error without a message"
-        if let code = value["extensions"]?["code"]?.string { text += " (\(code))" }
+        code = value["extensions"]?["code"]?.string
+        if let code { text += " (\(code))" }
         message = text
     }
 }
