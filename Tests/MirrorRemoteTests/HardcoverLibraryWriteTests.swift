@@ -338,6 +338,22 @@ struct HardcoverLibraryWriteTests {
         }
     }
 
+    @Test func aTokenWithoutTheLibrarysScopesCannotPreReadAndNothingIsSentForNoMutations() async throws {
+        let state = Self.state()
+        try await withFakeHardcover(state) { server in
+            let client = try Self.client(server, token: FakeHardcoverState.catalogOnlyToken)
+            do {
+                _ = try await client.userBooks(bookIds: [Self.catalog.books[0].id])
+                Issue.record("pre-read a library without its scopes")
+            } catch let error as RemoteError {
+                #expect(error.code == .forbidden)
+                #expect(error.summary.contains("read:me, read:library"))
+            }
+            #expect(try await client.mutate([]).isEmpty)
+            #expect(await state.requests().count == 1)
+        }
+    }
+
     // MARK: - The dry run's documents
 
     @Test func theDryRunsDocumentsCarryValuesAsVariablesOnlyAndAreWhatIsSent() async throws {
