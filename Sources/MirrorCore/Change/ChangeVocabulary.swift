@@ -4,6 +4,16 @@ import Foundation
 public enum PushTarget: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
     /// AudiobookShelf's item metadata.
     case abs
+    /// The Hardcover user's listening state of the item's matched book.
+    case hardcover
+
+    /// The server's name in messages.
+    public var serverName: String {
+        switch self {
+        case .abs: "AudiobookShelf"
+        case .hardcover: "Hardcover"
+        }
+    }
 }
 
 /// Where a proposed change is in its life (`change.status`).

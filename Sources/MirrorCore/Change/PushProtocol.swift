@@ -70,10 +70,21 @@ public enum PushProtocol {
         /// The server refused, or the request failed. `unknown`: it ended without an answer (a
         /// timeout, a dropped connection), so the server may still apply it.
         case failed(String, unknown: Bool)
+        /// Not sent at all, for a reason that passes (a request budget spent): the change stays
+        /// accepted, and the next push sends it.
+        case notSent(String)
 
         var message: String? {
-            if case .failed(let message, _) = self { return message }
-            return nil
+            switch self {
+            case .answered: nil
+            case .failed(let message, _), .notSent(let message): message
+            }
+        }
+
+        /// Whether the change keeps its decision for the next push.
+        public var deferred: Bool {
+            if case .notSent = self { return true }
+            return false
         }
 
         var leavesWriteUnknown: Bool {
@@ -129,6 +140,9 @@ public enum PushProtocol {
         let unchanged = now != nil && value == before
         if unchanged, send.leavesWriteUnknown {
             return Verdict(state: .sent, reason: "not confirmed (\(send.message ?? "no answer")); the next push checks again")
+        }
+        if unchanged, send.deferred {
+            return Verdict(state: .failed, reason: "not sent (\(send.message ?? "stopped")); it stays accepted and the next push sends it")
         }
         if unchanged {
             return Verdict(state: .failed, reason: "not applied" + (send.message.map { ": \($0)" } ?? " by the server"))

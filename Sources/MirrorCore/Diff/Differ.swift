@@ -60,7 +60,9 @@ public struct DiffPolicy: Sendable, Equatable {
 
 /// One proposed change of one field, with the value it would replace (the base).
 public struct Proposal: Sendable, Equatable {
-    public enum Source: String, Sendable, Equatable, Codable { case hardcover, tags }
+    /// Where the proposed value comes from: the matched Hardcover book, the files' tags, or
+    /// (for the `hardcover` target) the item's listening progress in AudiobookShelf.
+    public enum Source: String, Sendable, Equatable, Codable { case hardcover, tags, progress }
     public enum Action: String, Sendable, Equatable, Codable { case fill, replace }
 
     public var field: DiffField
