@@ -14,6 +14,8 @@ enum Migrations {
         migrator.registerMigration("v7-raw-values", migrate: v7RawValues)
         migrator.registerMigration("v8-progress", migrate: v8Progress)
         migrator.registerMigration("v9-hardcover-library", migrate: v9HardcoverLibrary)
+        migrator.registerMigration("v10-targets", migrate: v10Targets)
+        migrator.registerMigration("v11-hardcover-gaps", migrate: v11HardcoverGaps)
         return migrator
     }
 

@@ -29,6 +29,16 @@ struct OutputOptions: ParsableArguments {
     var format: OutputFormat = .table
 }
 
+extension ChangeField: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension PushTarget: ExpressibleByArgument {}
+
 extension DiffField: ExpressibleByArgument {
     public init?(argument: String) {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))

@@ -24,7 +24,10 @@ struct VocabularySchemaTests {
         ("push_journal", "state", Set(JournalState.allCases.map(\.rawValue))),
         ("push_run", "kind", Set(RunKind.allCases.map(\.rawValue))),
         ("push_run", "status", Set(RunStatus.allCases.map(\.rawValue))),
-        ("change", "field", Set(DiffField.allCases.map(\.rawValue))),
+        ("change", "field", Set(ChangeField.allCases.map(\.rawValue))),
+        ("change", "source", Set(["hardcover", "tags", "progress"])),
+        ("change", "target", Set(PushTarget.allCases.map(\.rawValue))),
+        ("push_run", "target", Set(PushTarget.allCases.map(\.rawValue))),
     ])
     func anEnumNamesExactlyTheValuesItsColumnAllows(_ table: String, _ column: String, _ values: Set<String>) throws {
         #expect(try Self.allowed(table, column) == values)

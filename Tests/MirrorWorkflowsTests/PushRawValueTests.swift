@@ -130,7 +130,8 @@ struct PushRawValueTests {
             for row in rows.prefix(8) {
                 let item = try #require(try await metadata(setup, row.itemId))
                 let stored: String? = try setup.rows("SELECT base_raw FROM change WHERE id = \(row.id)").first?["base_raw"]
-                #expect(stored == item.raw(row.field) ?? "null", "\(row.field)")
+                let field = try #require(row.field.metadata)
+                #expect(stored == item.raw(field) ?? "null", "\(field)")
             }
             // A refresh with nothing changed keeps every proposal and its decision.
             let again = try DiffWorkflow.refresh(mirror: setup.mirror, policy: {

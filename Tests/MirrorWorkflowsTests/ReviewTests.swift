@@ -55,7 +55,7 @@ struct ReviewTests {
                 default: return .quit
                 }
             }
-            let s1 = try ReviewSession.run(mirror: setup.mirror, decider: &first)
+            let s1 = try ReviewSession.run(mirror: setup.mirror, decider: &first, targets: [.abs])
             #expect(s1.quit)
             #expect(first.shown.count == 4)
             #expect(first.shown.allSatisfy { $0.total == first.shown[0].total })
@@ -72,7 +72,7 @@ struct ReviewTests {
 
             // Resume: only items with pending proposals, the one quit on first.
             var second = ScriptedDecider { _, _ in .skip }
-            let s2 = try ReviewSession.run(mirror: setup.mirror, decider: &second)
+            let s2 = try ReviewSession.run(mirror: setup.mirror, decider: &second, targets: [.abs])
             #expect(!s2.quit)
             #expect(second.shown.first?.itemId == first.shown[3].itemId,
                     "\(first.shown.map { "\($0.title ?? "") \($0.matchStatus?.rawValue ?? "")" }) then \(second.shown.map { "\($0.title ?? "") \($0.matchStatus?.rawValue ?? "")" })")
@@ -91,7 +91,7 @@ struct ReviewTests {
                 default: return .quit
                 }
             }
-            _ = try ReviewSession.run(mirror: setup.mirror, decider: &decider)
+            _ = try ReviewSession.run(mirror: setup.mirror, decider: &decider, targets: [.abs])
             #expect(decider.told.count == 2)
             #expect(decider.told[0].contains("is not a usable"))
             #expect(decider.told[1].contains("title has no proposal"))
@@ -103,13 +103,13 @@ struct ReviewTests {
     @Test func choosingAnotherBookRemakesTheProposals() async throws {
         try await withPrepared(blank: 1) { setup in
             var decider = ScriptedDecider(script: [.otherBook(999_999_999)])
-            let first = try ReviewSession.run(mirror: setup.mirror, decider: &decider)
+            let first = try ReviewSession.run(mirror: setup.mirror, decider: &decider, targets: [.abs])
             #expect(decider.told.first?.contains("not in the mirror") == true)
             #expect(first.quit)
             let item = try #require(decider.shown.first)
             let other = try #require(try setup.rows("SELECT id FROM hardcover_books WHERE id <> \(item.bookId ?? 0) ORDER BY id LIMIT 1").first?["id"] as Int?)
             var again = ScriptedDecider(script: [.otherBook(other), .quit])
-            _ = try ReviewSession.run(mirror: setup.mirror, decider: &again)
+            _ = try ReviewSession.run(mirror: setup.mirror, decider: &again, targets: [.abs])
             #expect(try setup.rows("SELECT status, book_id FROM matches WHERE item_id = '\(item.itemId)'").first?["book_id"] == other)
             #expect(again.shown.count == 2)
             #expect(again.shown[1].bookId == other)

@@ -33,7 +33,7 @@ struct DiffCommandTests {
         #expect(csv.hasPrefix("id,item_id,item_title,field,current,proposed"))
         #expect(csv.split(whereSeparator: \.isNewline).count == count + 1)
         let markdown = try await Binary.run(["diff", "--db", servers.db, "--format", "markdown"])
-        #expect(markdown.stdout.hasPrefix("| item | field | now | proposed |"))
+        #expect(markdown.stdout.hasPrefix("| item | target | field | now | proposed |"))
 
         let exit = try await Binary.run(["diff", "--db", servers.db, "--exit-code"])
         #expect(exit.status == 1)
@@ -53,7 +53,7 @@ struct DiffCommandTests {
 
         let none = try await Binary.run(["accept", "--db", servers.db])
         #expect(none.status == 64)
-        #expect(none.stderr.contains("--item, --field, or --all"))
+        #expect(none.stderr.contains("--item, --field, --target, or --all"))
         let badField = try await Binary.run(["diff", "--field", "colour", "--db", servers.db])
         #expect(badField.status == 64)
     }

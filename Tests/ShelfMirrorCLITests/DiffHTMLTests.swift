@@ -7,7 +7,7 @@ import Testing
 
 /// `diff --format html`: one self-contained page, escaped, grouped by item, words marked.
 struct DiffHTMLTests {
-    static func row(_ id: Int64, _ item: String, _ title: String?, _ field: DiffField, _ current: String?, _ proposed: String,
+    static func row(_ id: Int64, _ item: String, _ title: String?, _ field: ChangeField, _ current: String?, _ proposed: String,
                     source: Proposal.Source = .hardcover, status: ChangeStatus = .pending, match: MatchStatus? = .auto) -> ChangeRow {
         ChangeRow(id: id, itemId: item, itemTitle: title, field: field, current: current.map(JSONText.string),
                   proposed: JSONText.string(proposed), source: source, action: current == nil ? .fill : .replace, status: status,
@@ -108,7 +108,7 @@ struct DiffHTMLTests {
         let tags = Self.changeTags(html)
         #expect(tags.count == Self.sample.count)
         for (tag, row) in zip(tags, Self.sample) {
-            #expect(tag.contains("data-status=\"\(row.status.rawValue)\" data-field=\"\(row.field.rawValue)\" data-source=\"\(row.source.rawValue)\" "
+            #expect(tag.contains("data-status=\"\(row.status.rawValue)\" data-field=\"\(row.field.rawValue)\" data-target=\"\(row.target.rawValue)\" data-source=\"\(row.source.rawValue)\" "
                 + "data-match=\"\(row.matchStatus?.rawValue ?? "none")\" data-action=\"\(row.action.rawValue)\""), "\(tag)")
         }
         // The filter bar shows only with the script; its choices are the values present, counted.

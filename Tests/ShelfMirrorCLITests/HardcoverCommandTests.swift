@@ -41,7 +41,7 @@ struct HardcoverCommandTests {
             try "[diff]\npolicy = \"replace\"\n".write(toFile: config, atomically: true, encoding: .utf8)
             var env = environment()
             env["SHELFMIRROR_CONFIG"] = config
-            for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace"]] {
+            for step in [["sync"] + HardcoverCommandTests.fast, ["match"], ["diff"], ["accept", "--all", "--replace", "--target", "abs"]] {
                 let r = try await Binary.run(step + ["--db", db], environment: env)
                 #expect(r.status == 0, "\(step): \(r.stderr)")
             }

@@ -21,7 +21,7 @@ struct PushCommandTests {
             #expect(push.stderr.contains("Pushed "))
             #expect(push.stderr.contains("0 conflicts, 0 failed"))
             let history = try await Binary.run(["history", "--db", servers.db, "--format", "csv"])
-            #expect(history.stdout.contains("1,push,,"))
+            #expect(history.stdout.contains("1,abs,push,,"))
             let journal = try await Binary.run(["history", "1", "--db", servers.db])
             #expect(journal.stdout.contains("applied"))
 

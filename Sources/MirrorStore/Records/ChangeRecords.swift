@@ -10,7 +10,7 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
 
     public var id: Int64?
     public var itemId: String
-    public var field: DiffField
+    public var field: ChangeField
     /// JSON; nil when the field was empty in AudiobookShelf.
     public var currentValue: String?
     /// JSON: the value a push sends (the user's, when they edited it).
@@ -31,8 +31,10 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     /// null when empty); nil for changes proposed before raw values were recorded. Push's
     /// conflict check compares the server's value with this.
     public var baseRaw: String?
+    /// The server the change is for (follows from the field).
+    public var target: PushTarget
 
-    public init(id: Int64? = nil, itemId: String, field: DiffField, currentValue: String?, proposedValue: String,
+    public init(id: Int64? = nil, itemId: String, field: ChangeField, currentValue: String?, proposedValue: String,
                 suggestedValue: String, source: Proposal.Source, action: Proposal.Action, status: ChangeStatus = .pending,
                 bookId: Int? = nil, editionId: Int? = nil, createdAt: String, decidedAt: String? = nil, pushRunId: Int64? = nil, baseRaw: String? = nil) {
         self.id = id
@@ -50,12 +52,13 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.decidedAt = decidedAt
         self.pushRunId = pushRunId
         self.baseRaw = baseRaw
+        self.target = field.target
     }
 
     enum CodingKeys: String, CodingKey {
         case id, itemId = "item_id", field, currentValue = "current_value", proposedValue = "proposed_value"
         case suggestedValue = "suggested_value", source, action, status, bookId = "book_id", editionId = "edition_id"
-        case createdAt = "created_at", decidedAt = "decided_at", pushRunId = "push_run_id", baseRaw = "base_raw"
+        case createdAt = "created_at", decidedAt = "decided_at", pushRunId = "push_run_id", baseRaw = "base_raw", target
     }
 
     public enum Columns {
@@ -74,6 +77,7 @@ public struct ChangeRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         public static let decidedAt = Column(CodingKeys.decidedAt)
         public static let pushRunId = Column(CodingKeys.pushRunId)
         public static let baseRaw = Column(CodingKeys.baseRaw)
+        public static let target = Column(CodingKeys.target)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -107,14 +111,42 @@ public struct DiffSubject: Sendable {
     public var ignored = false
 }
 
+/// A proposal as a refresh stores it, of either target: JSON values, the base as the server
+/// holds it, and the Hardcover book and edition it concerns.
+public struct StoredProposal: Sendable, Equatable {
+    public var field: ChangeField
+    /// JSON, normalised as `diff` compares; nil when empty.
+    public var current: String?
+    /// JSON exactly as the server holds it; nil when empty.
+    public var currentRaw: String?
+    public var proposed: String
+    public var source: Proposal.Source
+    public var action: Proposal.Action
+    public var bookId: Int?
+    public var editionId: Int?
+
+    public init(field: ChangeField, current: String?, currentRaw: String?, proposed: String, source: Proposal.Source,
+                action: Proposal.Action, bookId: Int? = nil, editionId: Int? = nil) {
+        self.field = field
+        self.current = current
+        self.currentRaw = currentRaw
+        self.proposed = proposed
+        self.source = source
+        self.action = action
+        self.bookId = bookId
+        self.editionId = editionId
+    }
+}
+
 /// A stored proposal, as `diff`, `accept` and `reject` see it: the change with its item's title
 /// and its item's match.
 public struct ChangeRow: Sendable, Equatable {
     public var id: Int64
     public var itemId: String
     public var itemTitle: String?
-    public var field: DiffField
-    /// JSON; nil when the field is empty in AudiobookShelf.
+    public var field: ChangeField
+    public var target: PushTarget { field.target }
+    /// JSON; nil when the field is empty on the target's server.
     public var current: String?
     public var proposed: String
     public var source: Proposal.Source
@@ -123,6 +155,8 @@ public struct ChangeRow: Sendable, Equatable {
     public var matchStatus: MatchStatus?
     public var score: Double?
     public var bookId: Int?
+    /// The Hardcover edition the proposal came from (for `hardcover` changes: the audiobook edition).
+    public var editionId: Int?
     /// JSON: the server's value when proposed, as stored (`null`: empty); nil when not recorded.
     public var baseRaw: String?
 }
@@ -138,7 +172,7 @@ extension ChangeRow: FetchableRecord {
     /// Every stored proposal with its item's title and match, by title.
     static let sql = """
         SELECT c.id, c.item_id, i.title AS item_title, c.field, c.current_value, c.proposed_value, c.source, c.action, c.status,
-               m.status AS match_status, m.score AS match_score, c.book_id, c.base_raw
+               m.status AS match_status, m.score AS match_score, c.book_id, c.edition_id, c.base_raw
         FROM change c JOIN abs_item i ON i.id = c.item_id LEFT JOIN match m ON m.item_id = c.item_id
         """
     static let order = "ORDER BY i.title COLLATE NOCASE, i.id, c.id"
@@ -157,6 +191,7 @@ extension ChangeRow: FetchableRecord {
         matchStatus = try (row.decode(String?.self, forColumn: Columns.matchStatus)).flatMap(MatchStatus.init(rawValue:))
         score = try row.decode(forColumn: Columns.matchScore)
         bookId = try row.decode(forColumn: C.bookId)
+        editionId = try row.decode(forColumn: C.editionId)
         baseRaw = try row.decode(forColumn: C.baseRaw)
     }
 }
@@ -261,18 +296,21 @@ extension Mirror {
         return out
     }
 
-    /// Brings the stored proposals in step with `proposals` (by item): an unchanged proposal is
-    /// kept with its decision; a changed one supersedes the old (whose decision no longer
-    /// applies); one no longer proposed is superseded. Returns (new, superseded).
+    /// Brings the stored proposals of `target` in step with `proposals` (by item; an item with
+    /// an empty list has none now): an unchanged proposal is kept with its decision; a changed one
+    /// supersedes the old (whose decision no longer applies); one no longer proposed is
+    /// superseded. The other target's proposals are left alone. Returns (new, superseded).
     @discardableResult
-    public func reconcileChanges(_ proposals: [String: [Proposal]], match: [String: (bookId: Int?, editionId: Int?)]) throws -> (new: Int, superseded: Int) {
+    public func reconcileChanges(_ proposals: [String: [StoredProposal]], target: PushTarget) throws -> (new: Int, superseded: Int) {
         let now = ISO8601.now()
         return try write { db in
             // The latest decision-bearing proposal per item and field: open ones, and rejected
             // ones (a proposal the user rejected is not made again while it stays the same).
-            var latest: [String: [DiffField: ChangeRecord]] = [:]
+            var latest: [String: [ChangeField: ChangeRecord]] = [:]
             let ids = Set(proposals.keys)
-            for change in try ChangeRecord.all().decidable().order(ChangeRecord.Columns.id).fetchAll(db) where ids.contains(change.itemId) {
+            let stored = try ChangeRecord.all().decidable().filter(ChangeRecord.Columns.target == target)
+                .order(ChangeRecord.Columns.id).fetchAll(db)
+            for change in stored where ids.contains(change.itemId) {
                 latest[change.itemId, default: [:]][change.field] = change
             }
             func supersede(_ old: ChangeRecord) throws {
@@ -284,11 +322,10 @@ extension Mirror {
             var added = 0, superseded = 0
             for (item, list) in proposals {
                 var existing = latest[item] ?? [:]
-                for p in list {
-                    let current = p.current?.json
+                for p in list where p.field.target == target {
                     let raw = p.currentRaw ?? "null"
                     if let old = existing.removeValue(forKey: p.field) {
-                        if old.currentValue == current, old.suggestedValue == p.proposed.json, old.source == p.source {
+                        if old.currentValue == p.current, old.suggestedValue == p.proposed, old.source == p.source {
                             // The server's value unchanged: the decision stands. A proposal made
                             // before raw values were recorded learns its raw base now.
                             if old.baseRaw == raw { continue }
@@ -304,10 +341,9 @@ extension Mirror {
                             superseded += 1
                         }
                     }
-                    let m = p.source == .hardcover ? match[item] : nil
-                    var change = ChangeRecord(itemId: item, field: p.field, currentValue: current, proposedValue: p.proposed.json,
-                                              suggestedValue: p.proposed.json, source: p.source, action: p.action,
-                                              bookId: m?.bookId, editionId: m?.editionId, createdAt: now, baseRaw: raw)
+                    var change = ChangeRecord(itemId: item, field: p.field, currentValue: p.current, proposedValue: p.proposed,
+                                              suggestedValue: p.proposed, source: p.source, action: p.action,
+                                              bookId: p.bookId, editionId: p.editionId, createdAt: now, baseRaw: raw)
                     try change.insert(db)
                     added += 1
                 }
@@ -320,8 +356,17 @@ extension Mirror {
         }
     }
 
+    /// Items with open or rejected proposals of `target`: a refresh must reconsider them even when
+    /// they are no longer its subjects.
+    public func itemsWithDecidableChanges(target: PushTarget) throws -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, ChangeRecord.all().decidable().filter(ChangeRecord.Columns.target == target)
+                .select(ChangeRecord.Columns.itemId, as: String.self).distinct()))
+        }
+    }
+
     /// Stored proposals, filtered; open ones (pending and accepted) by default.
-    public func changeRows(itemIds: Set<String>? = nil, fields: Set<DiffField>? = nil,
+    public func changeRows(itemIds: Set<String>? = nil, fields: Set<ChangeField>? = nil, targets: Set<PushTarget>? = nil,
                            statuses: Set<ChangeStatus> = [.pending, .accepted]) throws -> [ChangeRow] {
         try read { db in
             let marks = databaseQuestionMarks(count: statuses.count)
@@ -331,6 +376,7 @@ extension Mirror {
             while let row = try rows.next() {
                 if let itemIds, !itemIds.contains(row.itemId) { continue }
                 if let fields, !fields.contains(row.field) { continue }
+                if let targets, !targets.contains(row.target) { continue }
                 out.append(row)
             }
             return out

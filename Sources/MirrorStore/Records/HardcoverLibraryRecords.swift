@@ -154,18 +154,45 @@ extension Mirror {
 
     /// The user's Hardcover library as the mirror holds it: user books by id, each with its reads by id.
     public func hardcoverLibrary(userId: Int) throws -> [HardcoverUserBook] {
-        try read { db in
-            let rows = try HardcoverUserBookRecord.filter(HardcoverUserBookRecord.Columns.userId == userId)
-                .order(HardcoverUserBookRecord.Columns.id).fetchAll(db)
-            var reads: [Int: [HardcoverRead]] = [:]
-            for record in try HardcoverReadRecord.filter(rows.map(\.book.id).contains(HardcoverReadRecord.Columns.userBookId))
-                .order(HardcoverReadRecord.Columns.id).fetchAll(db) {
-                reads[record.userBookId, default: []].append(record.read)
+        try read { db in try hardcoverLibrary(userId: userId, db: db) }
+    }
+
+    func hardcoverLibrary(userId: Int, db: Database) throws -> [HardcoverUserBook] {
+        let rows = try HardcoverUserBookRecord.filter(HardcoverUserBookRecord.Columns.userId == userId)
+            .order(HardcoverUserBookRecord.Columns.id).fetchAll(db)
+        var reads: [Int: [HardcoverRead]] = [:]
+        let cursor = try HardcoverReadRecord.filter(sql: "user_book_id IN (SELECT id FROM hc_user_book WHERE user_id = ?)", arguments: [userId])
+            .order(HardcoverReadRecord.Columns.id).fetchCursor(db)
+        while let record = try cursor.next() {
+            reads[record.userBookId, default: []].append(record.read)
+        }
+        return rows.map { record in
+            var book = record.book
+            book.reads = reads[book.id] ?? []
+            return book
+        }
+    }
+}
+
+extension Mirror {
+    /// Keeps the mirror's copy of these books' places in the user's library in step with what a
+    /// push saw: each book's user book (with its reads) replaced, or removed when it is gone.
+    public func refreshHardcoverShelf(userId: Int, entries: [HardcoverShelfEntry]) throws {
+        try write { db in
+            let now = ISO8601.now()
+            if try HardcoverUserRecord.fetchOne(db, key: userId) == nil {
+                try HardcoverUserRecord(id: userId, seenAt: now).insert(db)
             }
-            return rows.map { record in
-                var book = record.book
-                book.reads = reads[book.id] ?? []
-                return book
+            typealias C = HardcoverUserBookRecord.Columns
+            for entry in entries {
+                try HardcoverUserBookRecord.filter(C.userId == userId && C.bookId == entry.bookId).deleteAll(db)
+                guard let book = entry.userBook else { continue }
+                try HardcoverUserBookRecord.deleteOne(db, key: book.id)
+                try HardcoverUserBookRecord(book, userId: userId, syncedAt: now).insert(db)
+                for read in book.reads {
+                    try HardcoverReadRecord.deleteOne(db, key: read.id)
+                    try HardcoverReadRecord(read, userBookId: book.id).insert(db)
+                }
             }
         }
     }

@@ -21,10 +21,12 @@ public struct PushRunRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var failed = 0
     public var requests = 0
     public var error: String?
+    /// The server it wrote: AudiobookShelf's item metadata or the Hardcover user's library.
+    public var target: PushTarget = .abs
 
     enum CodingKeys: String, CodingKey {
         case id, kind, undoesRun = "undoes_run", startedAt = "started_at", finishedAt = "finished_at", status, server
-        case items, pushed, conflicts, failed, requests, error
+        case items, pushed, conflicts, failed, requests, error, target
     }
 
     public enum Columns {
@@ -33,6 +35,7 @@ public struct PushRunRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
         public static let status = Column(CodingKeys.status)
         public static let finishedAt = Column(CodingKeys.finishedAt)
         public static let error = Column(CodingKeys.error)
+        public static let target = Column(CodingKeys.target)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -123,9 +126,9 @@ public struct JournalOutcome: Sendable, Equatable {
 }
 
 extension Mirror {
-    public func beginPushRun(kind: RunKind, undoes: Int64? = nil, server: String) throws -> Int64 {
+    public func beginPushRun(kind: RunKind, undoes: Int64? = nil, server: String, target: PushTarget = .abs) throws -> Int64 {
         try write { db in
-            var run = PushRunRecord(kind: kind, undoesRun: undoes, startedAt: ISO8601.now(), status: .running, server: server)
+            var run = PushRunRecord(kind: kind, undoesRun: undoes, startedAt: ISO8601.now(), status: .running, server: server, target: target)
             try run.insert(db)
             return db.lastInsertedRowID
         }
@@ -174,19 +177,24 @@ extension Mirror {
     }
 
     /// A run's journal, or every run's, in order; only entries in `states` when given.
-    public func journalEntries(runId: Int64? = nil, states: Set<JournalState>? = nil) throws -> [JournalRecord] {
+    /// Journal entries, by id; with `target`, only those of runs that wrote it.
+    public func journalEntries(runId: Int64? = nil, states: Set<JournalState>? = nil, target: PushTarget? = nil) throws -> [JournalRecord] {
         try read { db in
             var request = JournalRecord.order(JournalRecord.Columns.id)
             if let runId { request = request.filter(JournalRecord.Columns.runId == runId) }
             if let states { request = request.filter(states.contains(JournalRecord.Columns.state)) }
+            if let target {
+                request = request.filter(sql: "run_id IN (SELECT id FROM push_run WHERE target = ?)", arguments: [target])
+            }
             return try request.fetchAll(db)
         }
     }
 
-    /// Runs left `running` by a killed push: closed as failed once reconciled.
-    public func closeInterruptedPushRuns() throws {
+    /// Runs of `target` left `running` by a killed push: closed as failed once reconciled.
+    public func closeInterruptedPushRuns(target: PushTarget) throws {
         try write { db in
-            _ = try PushRunRecord.filter(PushRunRecord.Columns.status == RunStatus.running).updateAll(
+            _ = try PushRunRecord.filter(PushRunRecord.Columns.status == RunStatus.running)
+                .filter(PushRunRecord.Columns.target == target).updateAll(
                 db, PushRunRecord.Columns.status.set(to: RunStatus.failed), PushRunRecord.Columns.finishedAt.set(to: ISO8601.now()),
                 PushRunRecord.Columns.error.set(to: "interrupted; settled by a later run"))
         }
@@ -201,14 +209,14 @@ extension Mirror {
         try read { db in try PushRunRecord.fetchOne(db, key: id) }
     }
 
-    /// The latest push run with applied changes not yet reverted.
-    public func lastUndoablePushRun() throws -> Int64? {
+    /// The latest push run with applied changes not yet reverted; with `target`, of that target.
+    public func lastUndoablePushRun(target: PushTarget? = nil) throws -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: """
-                SELECT r.id FROM push_run r WHERE r.kind = ?
+                SELECT r.id FROM push_run r WHERE r.kind = ? AND (? IS NULL OR r.target = ?)
                   AND EXISTS (SELECT 1 FROM push_journal j WHERE j.run_id = r.id AND j.state = ?)
                 ORDER BY r.id DESC LIMIT 1
-                """, arguments: [RunKind.push, JournalState.applied])
+                """, arguments: [RunKind.push, target, target, JournalState.applied])
         }
     }
 

@@ -10,5 +10,6 @@ extension JournalState: DatabaseValueConvertible {}
 extension RunKind: DatabaseValueConvertible {}
 extension RunStatus: DatabaseValueConvertible {}
 extension DiffField: DatabaseValueConvertible {}
+extension ChangeField: DatabaseValueConvertible {}
 extension Proposal.Source: DatabaseValueConvertible {}
 extension Proposal.Action: DatabaseValueConvertible {}

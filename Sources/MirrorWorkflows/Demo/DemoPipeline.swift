@@ -65,7 +65,7 @@ public final class DemoPipeline: @unchecked Sendable {
 
     /// The open proposals, made under `policy`.
     public func diff(policy: DiffPolicy) throws -> [ChangeRow] {
-        try ChangeListing.run(mirror: mirror, policy: policy, itemIds: nil, fields: nil, statuses: [.pending, .accepted]).rows
+        try ChangeListing.run(mirror: mirror, policy: policy, targets: [.abs], itemIds: nil, fields: nil, statuses: [.pending, .accepted]).rows
     }
 
     /// What an unattended run accepts (`ChangeSelection.automatic`).

@@ -19,16 +19,27 @@ public enum ChangeListing {
 
     public struct Report: Sendable {
         public var rows: [ChangeRow]
-        /// What the refresh before the listing did.
-        public var refresh: DiffSummary
+        /// What the refresh of AudiobookShelf's proposals did; nil when not asked for.
+        public var refresh: DiffSummary?
+        /// What the refresh of Hardcover's did; nil when not asked for.
+        public var listening: ListeningDiffWorkflow.Summary?
         /// Items with a proposal shown.
         public var items: Int { Set(rows.map(\.itemId)).count }
+        /// Proposals made and superseded by this run's refreshes.
+        public var new: Int { (refresh?.new ?? 0) + (listening?.new ?? 0) }
+        public var superseded: Int { (refresh?.superseded ?? 0) + (listening?.superseded ?? 0) }
     }
 
-    public static func run(mirror: Mirror, policy: DiffPolicy, itemIds: Set<String>?, fields: Set<DiffField>?,
+    /// Refreshes the targets' proposals, then lists those asked for.
+    public static func run(mirror: Mirror, policy: DiffPolicy, listening: ListeningPolicy = ListeningPolicy(),
+                           targets: Set<PushTarget> = Set(PushTarget.allCases), itemIds: Set<String>?, fields: Set<ChangeField>?,
                            statuses: Set<ChangeStatus>) throws -> Report {
-        let refresh = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: itemIds)
-        let rows = try mirror.changeRows(itemIds: itemIds, fields: fields, statuses: statuses)
-        return Report(rows: rows, refresh: refresh)
+        var report = Report(rows: [])
+        if targets.contains(.abs) { report.refresh = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: itemIds) }
+        if targets.contains(.hardcover) {
+            report.listening = try ListeningDiffWorkflow.refresh(mirror: mirror, policy: listening, itemIds: itemIds)
+        }
+        report.rows = try mirror.changeRows(itemIds: itemIds, fields: fields, targets: targets, statuses: statuses)
+        return report
     }
 }

@@ -17,20 +17,19 @@ public struct DiffSummary: Sendable {
 public enum DiffWorkflow {
     public static func refresh(mirror: Mirror, policy: DiffPolicy = DiffPolicy(), itemIds: Set<String>? = nil) throws -> DiffSummary {
         let subjects = try mirror.diffSubjects(itemIds: itemIds)
-        var proposals: [String: [Proposal]] = [:]
-        var matches: [String: (bookId: Int?, editionId: Int?)] = [:]
+        var proposals: [String: [StoredProposal]] = [:]
         for s in subjects {
-            matches[s.itemId] = (s.match?.bookId, s.match?.editionId)
             let made = s.ignored ? [] : Differ.proposals(current: s.current, hardcover: s.hardcover, tags: s.tags, policy: policy)
             // Each with the field as the server holds it: the base push checks.
             proposals[s.itemId] = made.map { p in
-                var p = p
-                p.currentRaw = s.metadata.raw(p.field)
-                return p
+                let fromBook = p.source == .hardcover
+                return StoredProposal(field: .abs(p.field), current: p.current?.json, currentRaw: s.metadata.raw(p.field),
+                                      proposed: p.proposed.json, source: p.source, action: p.action,
+                                      bookId: fromBook ? s.match?.bookId : nil, editionId: fromBook ? s.match?.editionId : nil)
             }
         }
-        let (new, superseded) = try mirror.reconcileChanges(proposals, match: matches)
-        let open = try mirror.changeRows(itemIds: itemIds).count
+        let (new, superseded) = try mirror.reconcileChanges(proposals, target: .abs)
+        let open = try mirror.changeRows(itemIds: itemIds, targets: [.abs]).count
         return DiffSummary(items: subjects.count, open: open, new: new, superseded: superseded)
     }
 }

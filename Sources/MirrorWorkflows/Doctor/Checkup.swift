@@ -72,6 +72,18 @@ public enum Checkup {
             } catch let error as RemoteError where error.code.isGraphQL && error.summary.contains("'me'") {
                 report(.warn("the Hardcover token of \(Settings.origin(token.source)) cannot read `me` (no read:me scope); sync only needs read:catalog"))
             }
+            // A probe that cannot change anything: whether `push --target hardcover` may write.
+            do {
+                switch try await client.libraryWriteAccess() {
+                case .allowed:
+                    report(.ok("the Hardcover token may write your library (push --target hardcover)"))
+                case .missingScope(let scope):
+                    report(.warn("the Hardcover token may not write your library (Hardcover asks for the scope \(scope)): "
+                        + "push --target hardcover would stop with exit 77; create a token that may write it at https://hardcover.app/account/api"))
+                }
+            } catch let error as UserFacingError {
+                report(.warn("could not check whether the Hardcover token may write your library: \(error.summary)"))
+            }
             let limits = client.lastRateLimit
             if limits.isEmpty {
                 report(.info("Hardcover sent no rate-limit headers"))

@@ -38,6 +38,8 @@ public struct PushSummary: Sendable {
     /// Changes not sent because the server's value is no longer the base.
     public var conflicts = 0
     public var failed = 0
+    /// Changes not sent because a request budget was spent: still accepted, the next push sends them.
+    public var deferred = 0
     /// Changes of an earlier, interrupted run settled by this one.
     public var reconciled = 0
     public var requests = 0

@@ -9,6 +9,8 @@ import MirrorStore
 protocol PushAdapter: Sendable {
     associatedtype Field: Hashable & Sendable & RawRepresentable where Field.RawValue == String
     associatedtype Record: Sendable
+    /// What writes one record's fields: a JSON body, or a target's own plan of requests.
+    associatedtype Body: Sendable
 
     var target: PushTarget { get }
     /// The server's name in messages: "AudiobookShelf".
@@ -24,22 +26,43 @@ protocol PushAdapter: Sendable {
     func read(_ ids: [String]) async throws -> [String: Record]
     /// A field of a record as the server holds it (JSON; nil when empty).
     func raw(_ field: Field, of record: Record) -> String?
-    /// The body that writes `fields` of one record, or why it cannot be written. `restoring`: an
-    /// undo, which writes back whatever was there.
-    func body(_ fields: [(Field, String?)], restoring: Bool) -> Result<String, PushRefusal>
+    /// Why the record as a whole may not be written now, whatever its fields hold (nil: check
+    /// field by field).
+    func conflict(_ record: Record) -> String?
+    /// Whether one field's conflict makes the record's other fields conflicts too: their values
+    /// go together (a read and the status it implies).
+    var conflictsTogether: Bool { get }
+    /// The body that writes `fields` of one record as the server holds it now, or why it cannot be
+    /// written. `restoring`: an undo, which writes back whatever was there.
+    func body(_ fields: [(Field, String?)], record: Record, restoring: Bool) -> Result<Body, PushRefusal>
     /// What a restoring write of `field` to `value` should tell the user, if anything.
     func restoringNotice(_ field: Field, value: String?) -> String?
     /// The requests that send `bodies`, as a dry run prints them.
-    func planned(_ bodies: [(id: String, body: String)]) -> [PlannedRequest]
-    /// Sends the bodies; never throws: how it ended is the result, the re-read decides.
-    func send(_ bodies: [(id: String, body: String)]) async -> PushProtocol.SendResult
+    func planned(_ bodies: [(id: String, body: Body)]) -> [PlannedRequest]
+    /// Sends the bodies; never throws: how it ended is the report, the re-read decides.
+    func send(_ bodies: [(id: String, body: Body)]) async -> PushSendReport<Record>
     /// Keeps the mirror's copy of the records in step with the server.
     func refresh(_ records: [Record], in mirror: Mirror) throws
+}
+
+extension PushAdapter {
+    func conflict(_ record: Record) -> String? { nil }
+    var conflictsTogether: Bool { false }
 }
 
 /// Why a record's writes cannot be sent.
 struct PushRefusal: Error, Sendable {
     var reason: String
+}
+
+/// How a send ended: for every record, or record by record; and the records whose answers
+/// showed them whole as they are now (verified without a re-read).
+struct PushSendReport<Record: Sendable>: Sendable {
+    var result: PushProtocol.SendResult
+    var byRecord: [String: PushProtocol.SendResult] = [:]
+    var seen: [String: Record] = [:]
+
+    func result(for id: String) -> PushProtocol.SendResult { byRecord[id] ?? result }
 }
 
 /// AudiobookShelf's item metadata: batch/get to read, batch/update to write (PATCH per item on
@@ -79,7 +102,7 @@ struct ABSPushAdapter: PushAdapter {
         item.metadata.raw(field)
     }
 
-    func body(_ fields: [(DiffField, String?)], restoring: Bool) -> Result<String, PushRefusal> {
+    func body(_ fields: [(DiffField, String?)], record: LibraryItem, restoring: Bool) -> Result<String, PushRefusal> {
         let values = fields.map { ($0.0, FieldValue(json: $0.1, field: $0.0)) }
         guard let payload = ABSPayload.mediaPayload(values, allowingNoAuthors: restoring) else {
             return .failure(PushRefusal(reason: "it would leave the item without authors"))
@@ -97,7 +120,7 @@ struct ABSPushAdapter: PushAdapter {
                         body: ABSPayload.batchUpdate(bodies.map { ($0.id, $0.body) }))]
     }
 
-    func send(_ bodies: [(id: String, body: String)]) async -> PushProtocol.SendResult {
+    func send(_ bodies: [(id: String, body: String)]) async -> PushSendReport<LibraryItem> {
         var result = PushProtocol.SendResult.answered
         func note(_ error: Error) {
             let unknown = (error as? RemoteError)?.code.leavesWriteUnknown ?? false
@@ -113,7 +136,7 @@ struct ABSPushAdapter: PushAdapter {
         } catch {
             note(error)
         }
-        return result
+        return PushSendReport(result: result)
     }
 
     func refresh(_ items: [LibraryItem], in mirror: Mirror) throws {

@@ -31,6 +31,8 @@ struct PushEngine<Adapter: PushAdapter> {
         /// Sent, not seen applied, and the send ended without an answer: the server may still
         /// apply them. The next push settles them.
         var unsettled: [(Write, String)] = []
+        /// Not sent (a request budget spent): still accepted, for the next push.
+        var deferred: [(Write, String)] = []
         /// Applied, with something the user should know (an undo that emptied the author list).
         var notices: [(Write, String)] = []
         var planned: [PlannedRequest] = []
@@ -47,19 +49,29 @@ struct PushEngine<Adapter: PushAdapter> {
         // 1. Conflict check against what the server holds now.
         var sendable: [String: [(write: Write, before: String?)]] = [:]
         for w in writes {
+            if let reason = before[w.itemId].flatMap(adapter.conflict) {
+                outcome.conflicts.append((w, reason))
+                continue
+            }
             let now: String?? = before[w.itemId].map { adapter.raw(w.field, of: $0) }
             switch PushProtocol.check(w, now: now, server: adapter.serverName, semantics: adapter.semantics) {
             case .send(let value): sendable[w.itemId, default: []].append((w, value))
             case .conflict(let reason): outcome.conflicts.append((w, reason))
             }
         }
+        if adapter.conflictsTogether {
+            for (w, reason) in outcome.conflicts {
+                guard let rest = sendable.removeValue(forKey: w.itemId) else { continue }
+                outcome.conflicts += rest.map { ($0.write, "not sent with \(w.field.rawValue), a conflict: \(reason)") }
+            }
+        }
 
-        // 2. One body per record.
-        var bodies: [(id: String, body: String)] = []
+        // 2. One body per record, made from what the server holds.
+        var bodies: [(id: String, body: Adapter.Body)] = []
         var sent: [(write: Write, before: String?)] = []
         for id in ids {
-            guard let list = sendable[id], !list.isEmpty else { continue }
-            switch adapter.body(list.map { ($0.write.field, $0.write.value) }, restoring: restoring) {
+            guard let list = sendable[id], !list.isEmpty, let record = before[id] else { continue }
+            switch adapter.body(list.map { ($0.write.field, $0.write.value) }, record: record, restoring: restoring) {
             case .success(let body):
                 bodies.append((id, body))
                 sent += list
@@ -84,16 +96,21 @@ struct PushEngine<Adapter: PushAdapter> {
             JournalRecord(runId: runId, itemId: $0.write.itemId, changeId: $0.write.changeId, field: $0.write.field.rawValue,
                           before: $0.before, after: $0.write.value, updatedAt: now)
         })
-        let result = await adapter.send(bodies)
+        let report = await adapter.send(bodies)
 
-        // 4. Re-read and verify: what the server holds now decides, whatever the send said.
-        let after = try await adapter.read(bodies.map(\.id))
+        // 4. Re-read and verify: what the server holds now decides, whatever the send said. The
+        //    records the answers showed whole need no re-read.
+        var after = report.seen
+        let unseen = bodies.map(\.id).filter { after[$0] == nil }
+        if !unseen.isEmpty { after.merge(try await adapter.read(unseen)) { seen, _ in seen } }
         var settled: [JournalOutcome] = []
         for (entryId, s) in zip(entryIds, sent) {
             let w = s.write
             let now: String?? = after[w.itemId].map { adapter.raw(w.field, of: $0) }
-            let verdict = PushProtocol.verify(w, before: s.before, now: now, send: result, semantics: adapter.semantics)
-            let changeStatus = kind == .push ? PushProtocol.changeStatus(after: verdict.state, kind: kind) : nil
+            let send = report.result(for: w.itemId)
+            let verdict = PushProtocol.verify(w, before: s.before, now: now, send: send, semantics: adapter.semantics)
+            let deferred = send.deferred && verdict.state == .failed
+            let changeStatus = kind == .push && !deferred ? PushProtocol.changeStatus(after: verdict.state, kind: kind) : nil
             settled.append(JournalOutcome(entryId: entryId, state: verdict.state, reason: verdict.reason,
                                           afterRaw: verdict.state == .applied ? .some(verdict.after) : .none,
                                           changeId: w.changeId, changeStatus: changeStatus, changeRunId: runId))
@@ -107,6 +124,7 @@ struct PushEngine<Adapter: PushAdapter> {
                                                   changeId: w.changeId, changeStatus: .pending))
                 }
             case .sent: outcome.unsettled.append((w, verdict.reason ?? "not confirmed"))
+            case _ where deferred: outcome.deferred.append((w, verdict.reason ?? "not sent"))
             default: outcome.failed.append((w, verdict.reason ?? "not applied"))
             }
         }
@@ -126,15 +144,15 @@ struct PushEngine<Adapter: PushAdapter> {
 
     /// Settles the journal of a run that was killed: what the server holds decides.
     func reconcile(chunkSize: Int) async throws -> Int {
-        let open = try mirror.journalEntries(states: JournalState.open)
+        let open = try mirror.journalEntries(states: JournalState.open, target: adapter.target)
         guard !open.isEmpty else {
-            try mirror.closeInterruptedPushRuns()
+            try mirror.closeInterruptedPushRuns(target: adapter.target)
             return 0
         }
         let ids = Self.unique(open.map(\.itemId))
         var records: [String: Adapter.Record] = [:]
-        for start in stride(from: 0, to: ids.count, by: max(1, chunkSize)) {
-            records.merge(try await adapter.read(Array(ids[start..<min(start + chunkSize, ids.count)])), uniquingKeysWith: { a, _ in a })
+        for chunk in Self.chunked(ids, size: chunkSize) {
+            records.merge(try await adapter.read(Array(chunk)), uniquingKeysWith: { a, _ in a })
         }
         let kinds = Dictionary(try mirror.pushRuns().compactMap { r in r.id.map { ($0, r.kind) } }, uniquingKeysWith: { a, _ in a })
         var settled: [JournalOutcome] = []
@@ -152,8 +170,14 @@ struct PushEngine<Adapter: PushAdapter> {
         }
         try mirror.settle(settled)
         try adapter.refresh(Array(records.values), in: mirror)
-        try mirror.closeInterruptedPushRuns()
+        try mirror.closeInterruptedPushRuns(target: adapter.target)
         return settled.count
+    }
+
+    /// `ids` in runs of `size` (at least 1; `Int.max`: one run).
+    static func chunked(_ ids: [String], size: Int) -> [ArraySlice<String>] {
+        let size = max(1, size)
+        return stride(from: 0, to: ids.count, by: size).map { ids[$0..<(ids.count - $0 > size ? $0 + size : ids.count)] }
     }
 
     static func unique(_ ids: [String]) -> [String] {

@@ -10,10 +10,12 @@ import MirrorStore
 public enum PushWorkflow {
     public static func run(mirror: Mirror, client: ABSClient, options: PushOptions = PushOptions()) async throws -> PushSummary {
         let engine = PushEngine(adapter: ABSPushAdapter(client: client), mirror: mirror)
-        let changes = try mirror.changeRows(itemIds: options.itemIds, statuses: [.accepted])
-        return try await PushRun.push(engine, changes: changes.map { c in
-            (title: c.itemTitle ?? c.itemId,
-             write: FieldWrite(itemId: c.itemId, changeId: c.id, field: c.field, base: c.base, value: c.proposed))
+        let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.abs], statuses: [.accepted])
+        return try await PushRun.push(engine, changes: changes.compactMap { c in
+            c.field.metadata.map { field in
+                (title: c.itemTitle ?? c.itemId,
+                 write: FieldWrite(itemId: c.itemId, changeId: c.id, field: field, base: c.base(), value: c.proposed))
+            }
         }, options: options)
     }
 }
@@ -33,7 +35,7 @@ public enum UndoWorkflow {
 
 extension ChangeRow {
     /// What the server must still hold for this change to be sent.
-    var base: FieldWrite<DiffField>.Base {
+    func base<Field>() -> FieldWrite<Field>.Base {
         guard let baseRaw else { return .normalised(current) }
         return .raw(baseRaw == "null" ? nil : baseRaw)
     }
@@ -62,9 +64,7 @@ enum PushRun {
             summary.requests = engine.adapter.requestCount - requestsBefore
             return summary
         }
-        let chunks = stride(from: 0, to: order.count, by: max(1, options.chunkSize)).map {
-            order[$0..<min($0 + max(1, options.chunkSize), order.count)].flatMap { byItem[$0] ?? [] }
-        }
+        let chunks = PushEngine<A>.chunked(order, size: options.chunkSize).map { $0.flatMap { byItem[$0] ?? [] } }
         return try await run(engine, kind: .push, undoes: nil, chunks: chunks, dryRun: options.dryRun, summary: summary,
                              started: started, requestsBefore: requestsBefore, redactor: options.redactor) { titles[$0] ?? $0 }
     }
@@ -75,11 +75,16 @@ enum PushRun {
         let requestsBefore = engine.adapter.requestCount
         try await engine.adapter.requireWritePermission()
         let mirror = engine.mirror
-        guard let target = try runId ?? mirror.lastUndoablePushRun() else {
-            throw WorkflowError(summary: "there is no push to undo", hint: "`shelfmirror history` lists the push runs.", kind: .usage)
+        let server = engine.adapter.target
+        guard let target = try runId ?? mirror.lastUndoablePushRun(target: server) else {
+            throw WorkflowError(summary: "there is no push to \(server.serverName) to undo", hint: "`shelfmirror history` lists the push runs.", kind: .usage)
         }
         guard let run = try mirror.pushRun(id: target), run.kind == .push else {
             throw WorkflowError(summary: "push run \(target) does not exist", hint: "`shelfmirror history` lists the push runs.", kind: .usage)
+        }
+        guard run.target == server else {
+            throw WorkflowError(summary: "push run \(target) wrote \(run.target.serverName), not \(server.serverName)",
+                                hint: "`shelfmirror undo \(target)` reverts it on the server it wrote.", kind: .usage)
         }
         let entries = try mirror.journalEntries(runId: target, states: [.applied])
         guard !entries.isEmpty else {
@@ -93,9 +98,7 @@ enum PushRun {
         var byItem: [String: [FieldWrite<A.Field>]] = [:]
         for w in writes { byItem[w.itemId, default: []].append(w) }
         let ids = PushEngine<A>.unique(writes.map(\.itemId))
-        let chunks = stride(from: 0, to: ids.count, by: max(1, options.chunkSize)).map {
-            ids[$0..<min($0 + max(1, options.chunkSize), ids.count)].flatMap { byItem[$0] ?? [] }
-        }
+        let chunks = PushEngine<A>.chunked(ids, size: options.chunkSize).map { $0.flatMap { byItem[$0] ?? [] } }
         return try await self.run(engine, kind: .undo, undoes: target, chunks: chunks, dryRun: dryRun, summary: PushSummary(),
                                   started: started, requestsBefore: requestsBefore, redactor: options.redactor, title: title)
     }
@@ -105,7 +108,8 @@ enum PushRun {
                                             redactor: Redactor, title: (String) -> String) async throws -> PushSummary {
         var summary = summary
         let mirror = engine.mirror
-        let runId = dryRun ? nil : try mirror.beginPushRun(kind: kind, undoes: undoes, server: engine.adapter.serverURL)
+        let runId = dryRun ? nil : try mirror.beginPushRun(kind: kind, undoes: undoes, server: engine.adapter.serverURL,
+                                                           target: engine.adapter.target)
         summary.runId = runId
         func finish(_ error: Error?) throws {
             summary.requests = engine.adapter.requestCount - requestsBefore
@@ -136,12 +140,54 @@ extension PushSummary {
         pushed += outcome.applied.count
         conflicts += outcome.conflicts.count
         failed += outcome.failed.count + outcome.unsettled.count
+        deferred += outcome.deferred.count
         planned += outcome.planned
-        for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled {
+        for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled + outcome.deferred {
             problems.append((title(w.itemId), w.field.rawValue, reason))
         }
         for (w, notice) in outcome.notices {
             notices.append((title(w.itemId), w.field.rawValue, notice))
         }
+    }
+}
+
+/// `push --target hardcover`: the accepted listening-state changes to the Hardcover user's
+/// library, by the same engine. The token's write access is probed before anything is sent; all
+/// items go in one chunk, so a push costs one probe, ⌈books/500⌉ requests to read the books'
+/// user books, and the mutations, five a request, in at most three waves (verified by their own
+/// answers).
+public enum HardcoverPushWorkflow {
+    public static func run(mirror: Mirror, client: HardcoverClient, options: PushOptions = PushOptions()) async throws -> PushSummary {
+        var options = options
+        options.chunkSize = Int.max
+        let engine = PushEngine(adapter: HardcoverPushAdapter(client: client, books: try books(mirror)), mirror: mirror)
+        let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.hardcover], statuses: [.accepted])
+        return try await PushRun.push(engine, changes: changes.compactMap { c in
+            c.field.listening.map { field in
+                (title: c.itemTitle ?? c.itemId,
+                 write: FieldWrite(itemId: c.itemId, changeId: c.id, field: field, base: c.base(), value: c.proposed))
+            }
+        }, options: options)
+    }
+
+    /// Reverts a Hardcover push run: user books it created deleted, reads it added deleted,
+    /// fields it changed restored; a value changed on Hardcover since is a conflict.
+    public static func undo(mirror: Mirror, client: HardcoverClient, runId: Int64?, dryRun: Bool = false,
+                            options: PushOptions = PushOptions()) async throws -> PushSummary {
+        var options = options
+        options.chunkSize = Int.max
+        let engine = PushEngine(adapter: HardcoverPushAdapter(client: client, books: try books(mirror)), mirror: mirror)
+        let titles = try mirror.itemTitles()
+        return try await PushRun.undo(engine, runId: runId, dryRun: dryRun, options: options) { titles[$0] ?? $0 }
+    }
+
+    /// Each item's book and audiobook edition, as its latest Hardcover change names them.
+    static func books(_ mirror: Mirror) throws -> [String: (book: Int, edition: Int?)] {
+        var out: [String: (id: Int64, book: Int, edition: Int?)] = [:]
+        for c in try mirror.changeRows(targets: [.hardcover], statuses: Set(ChangeStatus.allCases)) {
+            guard let book = c.bookId, (out[c.itemId]?.id ?? -1) < c.id else { continue }
+            out[c.itemId] = (c.id, book, c.editionId)
+        }
+        return out.mapValues { ($0.book, $0.edition) }
     }
 }

@@ -21,6 +21,8 @@ public enum DecisionImport {
         public var pending = 0
         public var edited = 0
         public var unchanged = 0
+        /// Lines of proposals for a target not asked for (`--target`): left as they are.
+        public var otherTarget = 0
     }
 
     struct Line {
@@ -31,7 +33,8 @@ public enum DecisionImport {
         var proposed: String?
     }
 
-    public static func apply(file: URL, mirror: Mirror) throws -> Summary {
+    /// Applies the file's decisions; with `targets`, only those of proposals for these targets.
+    public static func apply(file: URL, mirror: Mirror, targets: Set<PushTarget>? = nil) throws -> Summary {
         let text: String
         do {
             text = try String(contentsOf: file, encoding: .utf8)
@@ -39,7 +42,7 @@ public enum DecisionImport {
             throw WorkflowError(summary: "cannot read \(file.path): \(error.localizedDescription)", hint: "Give the path of a file written by `shelfmirror diff --format csv` or `--format json`.", kind: .noInput)
         }
         let lines = try file.pathExtension.lowercased() == "json" || text.drop(while: \.isWhitespace).first == "[" ? json(text) : csv(text)
-        return try apply(lines, mirror: mirror)
+        return try apply(lines, mirror: mirror, targets: targets)
     }
 
     static func csv(_ text: String) throws -> [Line] {
@@ -74,7 +77,7 @@ public enum DecisionImport {
         }
     }
 
-    static func apply(_ lines: [Line], mirror: Mirror) throws -> Summary {
+    static func apply(_ lines: [Line], mirror: Mirror, targets: Set<PushTarget>? = nil) throws -> Summary {
         var problems: [Problem] = []
         var decisions: [ChangeDecision] = []
         var summary = Summary()
@@ -84,6 +87,10 @@ public enum DecisionImport {
             func problem(_ reason: String) { problems.append(Problem(line: line.number, reason: reason)) }
             guard let idText = line.id, let id = Int64(idText.trimmingCharacters(in: .whitespaces)) else { problem("no proposal id"); continue }
             guard let row = open[id] else { problem("proposal \(id) is not in this mirror"); continue }
+            if let targets, !targets.contains(row.target) {
+                summary.otherTarget += 1
+                continue
+            }
             guard line.field?.trimmingCharacters(in: .whitespaces) == row.field.rawValue else {
                 problem("proposal \(id) is for \(row.field.rawValue), not \(line.field ?? "nothing")")
                 continue
@@ -99,11 +106,11 @@ public enum DecisionImport {
             if let proposed = line.proposed {
                 if proposed.hasPrefix("json:") {
                     let json = String(proposed.dropFirst(5))
-                    if DiffDisplay.text(json) != DiffDisplay.text(row.proposed) {
+                    if DiffDisplay.text(json, field: row.field) != DiffDisplay.text(row.proposed, field: row.field) {
                         edited = validJSON(json, field: row.field, line: line.number, into: &problems)
                         if edited == nil { continue }
                     }
-                } else if proposed != DiffDisplay.text(row.proposed) {
+                } else if proposed != DiffDisplay.text(row.proposed, field: row.field) {
                     edited = FieldText.json(row.field, text: proposed)
                     if edited == nil { problem("\"\(proposed)\" is not a usable \(row.field.rawValue): give \(FieldText.rule(row.field))"); continue }
                 }
@@ -129,10 +136,11 @@ public enum DecisionImport {
     }
 
     /// An edited JSON value: the right shape for the field, and not empty.
-    static func validJSON(_ json: String, field: DiffField, line: Int, into problems: inout [Problem]) -> String? {
+    static func validJSON(_ json: String, field: ChangeField, line: Int, into problems: inout [Problem]) -> String? {
         // A string, a list of strings, or series entries: read back as `diff` shows them.
         let value = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
-        let text: String? = value is String || value is [String] || value is [[String: Any]] ? DiffDisplay.text(json) : nil
+        let text: String? = field.listening != nil ? (value is NSNull ? nil : DiffDisplay.text(json, field: field))
+            : value is String || value is [String] || value is [[String: Any]] ? DiffDisplay.text(json) : nil
         guard let text, let canonical = FieldText.json(field, text: text) else {
             problems.append(Problem(line: line, reason: "the proposed \(field.rawValue) is not usable: give \(FieldText.rule(field))"))
             return nil
@@ -143,6 +151,12 @@ public enum DecisionImport {
 
 /// Stored JSON values as one line (the same as `diff` shows them).
 public enum DiffDisplay {
+    /// A value of `field`: listening values as `ListeningValue.display` shows them.
+    public static func text(_ json: String, field: ChangeField) -> String {
+        if let listening = field.listening { return ListeningValue.display(listening, json) }
+        return text(json)
+    }
+
     public static func text(_ json: String) -> String {
         guard let data = json.data(using: .utf8),
               let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return json }

@@ -7,7 +7,9 @@ public struct ChangeSelection: Sendable, Equatable {
     /// Only these items' proposals; nil: every item's.
     public var itemIds: Set<String>?
     /// Only these fields; nil: every field.
-    public var fields: Set<DiffField>?
+    public var fields: Set<ChangeField>?
+    /// Only these targets' proposals; nil: both.
+    public var targets: Set<PushTarget>?
     /// Only proposals of items whose match scores at least this.
     public var minScore: Double?
     /// Whether `minScore` holds for proposals from the files' tags too. Tags only fill empty
@@ -18,9 +20,11 @@ public struct ChangeSelection: Sendable, Equatable {
     /// Replacements of non-empty values too; without it only fills are chosen.
     public var replace = false
 
-    public init(itemIds: Set<String>? = nil, fields: Set<DiffField>? = nil, minScore: Double? = nil, replace: Bool = false) {
+    public init(itemIds: Set<String>? = nil, fields: Set<ChangeField>? = nil, targets: Set<PushTarget>? = nil, minScore: Double? = nil,
+                replace: Bool = false) {
         self.itemIds = itemIds
         self.fields = fields
+        self.targets = targets
         self.minScore = minScore
         self.replace = replace
     }
@@ -63,14 +67,14 @@ public enum Decisions {
     public static func decide(_ status: ChangeStatus, _ selection: ChangeSelection, mirror: Mirror) throws -> DecisionReport {
         precondition(status == .accepted || status == .rejected, "accept or reject")
         let from: Set<ChangeStatus> = status == .accepted ? [.pending, .rejected] : [.pending, .accepted]
-        let rows = try mirror.changeRows(itemIds: selection.itemIds, fields: selection.fields, statuses: from)
+        let rows = try mirror.changeRows(itemIds: selection.itemIds, fields: selection.fields, targets: selection.targets, statuses: from)
         let chosen = rows.filter(selection.chooses)
         let n = try mirror.decide(changeIds: chosen.map(\.id), status: status)
         return DecisionReport(status: status, considered: rows.count, chosen: chosen, decided: n)
     }
 
     /// Decisions made in a spreadsheet (the CSV or JSON of `diff`): all or nothing.
-    public static func importFile(_ file: URL, mirror: Mirror) throws -> DecisionImport.Summary {
-        try DecisionImport.apply(file: file, mirror: mirror)
+    public static func importFile(_ file: URL, mirror: Mirror, targets: Set<PushTarget>? = nil) throws -> DecisionImport.Summary {
+        try DecisionImport.apply(file: file, mirror: mirror, targets: targets)
     }
 }

@@ -23,11 +23,11 @@ public struct ReviewItem: Sendable {
 public enum ReviewChoice: Sendable, Equatable {
     case acceptAll
     /// Accept these fields; reject the item's other proposals.
-    case pick(Set<DiffField>)
+    case pick(Set<ChangeField>)
     case rejectAll
     case skip
     /// A value of the user's own for a field (as typed: "A, B", "Series #2"); accepted.
-    case edit(DiffField, String)
+    case edit(ChangeField, String)
     /// Link the item to another book; its proposals are made again from it.
     case otherBook(Int)
     case quit
@@ -57,16 +57,21 @@ public struct ReviewSummary: Sendable, Equatable {
 /// with what is left.
 public enum ReviewSession {
     public static func run<D: Decider>(mirror: Mirror, decider: inout D, policy: DiffPolicy = DiffPolicy(),
+                                       listening: ListeningPolicy = ListeningPolicy(), targets: Set<PushTarget> = Set(PushTarget.allCases),
                                        config: MatchConfig = MatchConfig()) throws -> ReviewSummary {
-        _ = try DiffWorkflow.refresh(mirror: mirror, policy: policy)
+        func refresh(_ itemIds: Set<String>?) throws {
+            if targets.contains(.abs) { _ = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: itemIds) }
+            if targets.contains(.hardcover) { _ = try ListeningDiffWorkflow.refresh(mirror: mirror, policy: listening, itemIds: itemIds) }
+        }
+        try refresh(nil)
         var summary = ReviewSummary()
-        let order = try itemOrder(mirror)
+        let order = try itemOrder(mirror, targets: targets)
         var position = 0
         for itemId in order {
             position += 1
             var presented = false
             while true {
-                let proposals = try mirror.changeRows(itemIds: [itemId], statuses: [.pending])
+                let proposals = try mirror.changeRows(itemIds: [itemId], targets: targets, statuses: [.pending])
                 guard !proposals.isEmpty else { break }
                 if !presented { summary.items += 1; presented = true }
                 let item = try reviewItem(itemId, proposals: proposals, mirror: mirror, config: config, position: position, total: order.count)
@@ -97,7 +102,7 @@ public enum ReviewSession {
                         decider.tell("book \(bookId) is not in the mirror")
                         continue
                     }
-                    _ = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: [itemId])
+                    try refresh([itemId])
                     summary.relinked += 1
                     continue
                 case .quit:
@@ -111,8 +116,8 @@ public enum ReviewSession {
     }
 
     /// Items with pending proposals: needs review first, then by title.
-    static func itemOrder(_ mirror: Mirror) throws -> [String] {
-        let rows = try mirror.changeRows(statuses: [.pending])
+    static func itemOrder(_ mirror: Mirror, targets: Set<PushTarget>) throws -> [String] {
+        let rows = try mirror.changeRows(targets: targets, statuses: [.pending])
         var seen = Set<String>()
         let items = rows.compactMap { row -> (String, Bool, String)? in
             guard seen.insert(row.itemId).inserted else { return nil }

@@ -80,6 +80,10 @@ public struct Settings: Sendable {
     public var matchConfig = MatchConfig()
     /// What `diff` may do per field: `[diff]` of config.toml (`policy = "fill"`, and one key per field).
     public var diffPolicy = DiffPolicy()
+    /// What `diff --target hardcover` may propose beyond listening state (`[hardcover]` in
+    /// config.toml: `owned`, `want_to_read`), and the listener's time zone (`TZ`, else the system's;
+    /// `--tz` overrides it).
+    public var listeningPolicy = ListeningPolicy()
     /// Every secret of every layer (tokens, the credentials of URLs), used or shadowed: what
     /// error texts are scrubbed of before they are printed or stored.
     public var redactor = Redactor()
@@ -149,7 +153,10 @@ public struct Settings: Sendable {
             config = try ConfigFile.parse(text, path: configPath)
             matchConfig = try Self.matchConfig(config, path: configPath, text: text)
             diffPolicy = try Self.diffPolicy(config, path: configPath, text: text)
-            if let unknown = config.keys.sorted().first(where: { Self.configKeys[$0] == nil && !$0.hasPrefix("match.") && !$0.hasPrefix("diff.") }) {
+            listeningPolicy = try Self.listeningPolicy(config, path: configPath, text: text)
+            if let unknown = config.keys.sorted().first(where: { key in
+                Self.configKeys[key] == nil && !["match.", "diff.", "hardcover."].contains(where: key.hasPrefix)
+            }) {
                 throw ConfigFile.ParseError(path: configPath, line: Self.line(of: unknown, in: text),
                                             reason: "unknown key \(unknown) (known: \(Self.configKeys.keys.sorted().joined(separator: ", ")))")
             }
@@ -194,6 +201,7 @@ public struct Settings: Sendable {
         } else {
             pathMaps = Setting(value: [], source: .defaultValue)
         }
+        if let name = environment["TZ"], let zone = Self.timeZone(named: name) { listeningPolicy.timeZone = zone }
         try refuseControlCharacters()
     }
 
@@ -249,6 +257,29 @@ public struct Settings: Sendable {
             }
         }
         return policy
+    }
+
+    /// `[hardcover]`: `owned` and `want_to_read`, each true or false (false by default).
+    static func listeningPolicy(_ config: [String: ConfigFile.Value], path: String, text: String) throws -> ListeningPolicy {
+        var policy = ListeningPolicy()
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) where key.hasPrefix("hardcover.") {
+            func fail(_ reason: String) -> ConfigFile.ParseError {
+                ConfigFile.ParseError(path: path, line: line(of: key, in: text), reason: reason)
+            }
+            guard case .bool(let on) = value else { throw fail("\(key) must be true or false") }
+            switch key {
+            case "hardcover.owned": policy.owned = on
+            case "hardcover.want_to_read": policy.wantToRead = on
+            default: throw fail("unknown key \(key) (known: hardcover.owned, hardcover.want_to_read)")
+            }
+        }
+        return policy
+    }
+
+    /// A time zone by its IANA name ("Europe/Berlin", "UTC"; `TZ`'s leading ":" allowed).
+    public static func timeZone(named name: String) -> TimeZone? {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        return TimeZone(identifier: trimmed.hasPrefix(":") ? String(trimmed.dropFirst()) : trimmed)
     }
 
     /// The variable (or flag) a setting came from, for messages.

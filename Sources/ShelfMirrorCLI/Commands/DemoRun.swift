@@ -126,7 +126,7 @@ final class DemoRun: @unchecked Sendable {
         for field in Self.replaceFields { policy.fields[field] = .replace }
         let rows = try openPipeline().diff(policy: policy)
         let fills = rows.filter { $0.action == .fill }.count
-        var byField: [DiffField: Int] = [:]
+        var byField: [ChangeField: Int] = [:]
         for r in rows { byField[r.field, default: 0] += 1 }
         let fields = byField.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key.rawValue) \($0.value)" }
@@ -138,7 +138,7 @@ final class DemoRun: @unchecked Sendable {
         var shown: [ChangeRow] = []
         for kind in DemoErrorKind.allCases {
             let items = Set(library?.errors(of: kind).map(\.itemId) ?? [])
-            if let row = rows.first(where: { items.contains($0.itemId) && $0.field == kind.field }) { shown.append(row) }
+            if let row = rows.first(where: { items.contains($0.itemId) && $0.field == .abs(kind.field) }) { shown.append(row) }
         }
         guard !shown.isEmpty else { return }
         line("One of each kind of mistake:")
@@ -173,7 +173,7 @@ final class DemoRun: @unchecked Sendable {
 
         // Someone edits one of the fields on the server after the sync: push must leave it alone.
         let accepted = try pipeline.changes(statuses: [.accepted])
-        if let row = accepted.first(where: { $0.field == .narrators && $0.current == nil }),
+        if let row = accepted.first(where: { $0.field == .abs(.narrators) && $0.current == nil }),
            case .list(let names)? = FieldValue(json: row.proposed, field: .narrators), let state = absServer?.state {
             await state.update(itemId: row.itemId) { $0.narrators = names }
             handEdited = row
@@ -197,8 +197,9 @@ final class DemoRun: @unchecked Sendable {
         guard let state = absServer?.state, let library else { return }
         var wrong: [String] = []
         for row in pushed {
-            let now = await state.item(id: row.itemId)?.value(row.field)
-            if !Differ.same(row.field, now, FieldValue(json: row.proposed, field: row.field)) {
+            guard let field = row.field.metadata else { continue }
+            let now = await state.item(id: row.itemId)?.value(field)
+            if !Differ.same(field, now, FieldValue(json: row.proposed, field: field)) {
                 wrong.append("\(row.itemTitle ?? row.itemId) — \(row.field.rawValue): \(now?.display ?? "nothing")")
             }
         }
@@ -249,8 +250,9 @@ final class DemoRun: @unchecked Sendable {
         for p in summary.problems.prefix(5) { line("  \(p.item) — \(p.field): \(p.reason)") }
         var wrong: [String] = []
         for row in pushed {
-            let now = await state.item(id: row.itemId)?.value(row.field)
-            if !Differ.same(row.field, now, FieldValue(json: row.current, field: row.field)) {
+            guard let field = row.field.metadata else { continue }
+            let now = await state.item(id: row.itemId)?.value(field)
+            if !Differ.same(field, now, FieldValue(json: row.current, field: field)) {
                 wrong.append("\(row.itemTitle ?? row.itemId) — \(row.field.rawValue): \(now?.display ?? "nothing")")
             }
         }
@@ -325,7 +327,7 @@ final class DemoRun: @unchecked Sendable {
         let rows = try openPipeline().changes(itemIds: Set(errors.map(\.itemId)), statuses: ChangeStatus.live)
         var reasons: [String: Int] = [:]
         for error in errors {
-            let row = rows.last { $0.itemId == error.itemId && $0.field == error.field }
+            let row = rows.last { $0.itemId == error.itemId && $0.field == .abs(error.field) }
             let reason: String = switch (row?.status, row?.matchStatus) {
             case (nil, _): "with nothing proposed"
             case (.pending?, .needsReview?): "whose match needs review"

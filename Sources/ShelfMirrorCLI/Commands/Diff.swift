@@ -7,18 +7,28 @@ extension ShelfMirror {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "diff",
-            abstract: "Show the proposed field changes, the current value beside each, offline.",
+            abstract: "Show the proposed changes for AudiobookShelf and Hardcover, the current value beside each, offline.",
             discussion: """
-                Proposals come from each item's matched Hardcover book and edition (auto, needs \
-                review or confirmed matches) and from its files' tags where AudiobookShelf and \
-                Hardcover have nothing. By default only empty fields are filled; `[diff]` in \
-                config.toml sets a field to "replace" (differing values too) or "ignore". Noise is \
-                not a change: white space, HTML against plain text, name order and case, "1" against \
-                1.0, ISBN forms. No proposal empties a field. A proposal whose base or value changed \
-                since it was made supersedes the old one, and the old decision no longer applies.
+                Target abs: AudiobookShelf's item metadata. Proposals come from each item's matched \
+                Hardcover book and edition (auto, needs review or confirmed matches) and from its \
+                files' tags where AudiobookShelf and Hardcover have nothing. By default only empty \
+                fields are filled; `[diff]` in config.toml sets a field to "replace" (differing values \
+                too) or "ignore". Noise is not a change: white space, HTML against plain text, name \
+                order and case, "1" against 1.0, ISBN forms. No proposal empties a field.
+
+                Target hardcover: your listening state on Hardcover (status, progress_seconds, \
+                started_on, finished_on, edition, a new read; owned with `[hardcover] owned = true`), \
+                from your AudiobookShelf progress, for items matched auto or confirmed, on the \
+                audiobook edition. Nothing moves backwards; Paused, Did Not Finish and Ignored set on \
+                Hardcover are kept; dates are days in your time zone (--tz, else TZ); a re-listen \
+                is a new read, never a duplicate. Items that cannot go: `shelfmirror gaps`.
+
+                A proposal whose base or value changed since it was made supersedes the old one, \
+                and the old decision no longer applies.
 
                 Examples:
                   shelfmirror diff
+                  shelfmirror diff --target hardcover --tz Europe/Berlin
                   shelfmirror diff --field narrators --format csv -o narrators.csv
                   shelfmirror diff --status accepted --format json
                   shelfmirror diff --exit-code        # exit 1 when there is anything to decide
@@ -31,8 +41,16 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Only this item (id or exact title); repeat for more.", valueName: "item"))
         var item: [String] = []
 
+        @Option(help: ArgumentHelp("Only this target: abs (AudiobookShelf metadata) or hardcover (listening state); both by default.",
+                                   valueName: "target"))
+        var target: PushTarget?
+
         @Option(help: ArgumentHelp("Only this field; repeat for more.", valueName: "field"))
-        var field: [DiffField] = []
+        var field: [ChangeField] = []
+
+        @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
+                                   valueName: "zone"))
+        var tz: String?
 
         @Option(help: ArgumentHelp("Only proposals with this status: open (pending and accepted), pending, accepted, rejected, superseded, all.", valueName: "status"))
         var status: String = "open"
@@ -51,12 +69,22 @@ extension ShelfMirror {
                 let names = ChangeListing.statusNames
                 throw ValidationError("--status must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "all").")
             }
+            if let tz, Settings.timeZone(named: tz) == nil {
+                throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
+            }
+            if let target, let other = field.first(where: { $0.target != target }) {
+                throw ValidationError("--field \(other.rawValue) is a field of --target \(other.target.rawValue), not \(target.rawValue).")
+            }
         }
 
         func run() throws {
             let settings = try global.settings
             let mirror = try settings.openMirror()
-            let report = try ChangeListing.run(mirror: mirror, policy: settings.diffPolicy, itemIds: ItemReference.resolve(item, mirror: mirror),
+            var listening = settings.listeningPolicy
+            if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
+            let report = try ChangeListing.run(mirror: mirror, policy: settings.diffPolicy, listening: listening,
+                                               targets: target.map { [$0] } ?? Set(PushTarget.allCases),
+                                               itemIds: ItemReference.resolve(item, mirror: mirror),
                                                fields: field.isEmpty ? nil : Set(field), statuses: ChangeListing.statuses(named: status) ?? [])
             let rows = report.rows
             let text: String = switch format {
@@ -76,9 +104,17 @@ extension ShelfMirror {
             } else {
                 Console.out(text, terminator: "")
             }
-            let summary = report.refresh
-            Console.err("\(rows.count) proposals for \(report.items) items (\(summary.new) new, \(summary.superseded) superseded this run)."
-                + (rows.isEmpty && summary.items > 0 ? " Nothing to decide; `shelfmirror match` first if you have not." : ""))
+            Console.err("\(rows.count) proposals for \(report.items) items (\(report.new) new, \(report.superseded) superseded this run)."
+                + (rows.isEmpty && (report.refresh?.items ?? 0) > 0 ? " Nothing to decide; `shelfmirror match` first if you have not." : ""))
+            if let listening = report.listening {
+                if listening.hardcoverUserId == nil {
+                    Console.err("Hardcover: no listening state compared: the mirror holds no Hardcover library yet; "
+                        + "`shelfmirror sync` with HARDCOVER_TOKEN reads it.")
+                } else if listening.absUserId == nil {
+                    Console.err("Hardcover: no listening state compared: the mirror holds no AudiobookShelf progress yet; "
+                        + "`shelfmirror sync` reads it.")
+                }
+            }
             if exitCode, !rows.isEmpty { throw ExitCode(1) }
         }
     }
@@ -95,6 +131,7 @@ extension ShelfMirror {
                   shelfmirror accept --all --min-score 0.95
                   shelfmirror accept --item "The Way of Kings" --field narrators
                   shelfmirror accept --field title --replace
+                  shelfmirror accept --target hardcover --replace   # your listening state, as diff shows it
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -133,7 +170,11 @@ struct ChangeSelectionOptions: ParsableArguments {
     var item: [String] = []
 
     @Option(help: ArgumentHelp("Proposals of this field; repeat for more.", valueName: "field"))
-    var field: [DiffField] = []
+    var field: [ChangeField] = []
+
+    @Option(help: ArgumentHelp("Only this target's proposals: abs (AudiobookShelf metadata) or hardcover (listening state).",
+                               valueName: "target"))
+    var target: PushTarget?
 
     @Flag(help: "Every open proposal (with the other selectors: every one they select).")
     var all = false
@@ -142,8 +183,11 @@ struct ChangeSelectionOptions: ParsableArguments {
     var minScore: Double?
 
     func validate() throws {
-        if item.isEmpty, field.isEmpty, !all {
-            throw ValidationError("Say which proposals: --item, --field, or --all.")
+        if item.isEmpty, field.isEmpty, target == nil, !all {
+            throw ValidationError("Say which proposals: --item, --field, --target, or --all.")
+        }
+        if let target, let other = field.first(where: { $0.target != target }) {
+            throw ValidationError("--field \(other.rawValue) is a field of --target \(other.target.rawValue), not \(target.rawValue).")
         }
         if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score must be between 0 and 1.") }
     }
@@ -151,6 +195,7 @@ struct ChangeSelectionOptions: ParsableArguments {
     func decide(_ status: ChangeStatus, replace: Bool, global: GlobalOptions) throws {
         let mirror = try global.settings.openMirror()
         let selection = ChangeSelection(itemIds: try ItemReference.resolve(item, mirror: mirror), fields: field.isEmpty ? nil : Set(field),
+                                        targets: target.map { [$0] },
                                         minScore: minScore, replace: replace)
         let report = try Decisions.decide(status, selection, mirror: mirror)
         Console.err("\(status == .accepted ? "Accepted" : "Rejected") \(report.decided) proposals"

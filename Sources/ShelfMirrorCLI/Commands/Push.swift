@@ -7,26 +7,52 @@ extension ShelfMirror {
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "push",
-            abstract: "Send the accepted changes to AudiobookShelf: conflict-checked, journaled, verified, undoable.",
+            abstract: "Send the accepted changes to AudiobookShelf and Hardcover: conflict-checked, journaled, verified, undoable.",
             discussion: """
-                The only command besides sync that talks to AudiobookShelf, and the only one that \
-                writes. First the token's user must have the update permission. Then, for each chunk \
-                of items: a re-read; a field whose value on the server is no longer the one the \
+                The only command that writes to a server. With no --target, each target with \
+                accepted changes in turn: AudiobookShelf's item metadata, then your Hardcover \
+                listening state.
+
+                AudiobookShelf: the token's user must have the update permission. Then, for each \
+                chunk of items: a re-read; a field whose value on the server is no longer the one the \
                 proposal was made against is a conflict — reported, never overwritten; the rest is \
-                written to the journal, sent (batch/update, every entry with its mediaPayload; PATCH \
-                on servers without it), re-read and verified; each change is marked pushed or failed \
-                with the reason, and the mirror refreshed. A push that was killed is settled by the \
-                next one from its journal: nothing is applied twice.
+                written to the journal, sent (batch/update; PATCH on servers without it), re-read \
+                and verified; each change is marked pushed or failed with the reason, and the mirror \
+                refreshed.
+
+                Hardcover: the token must be allowed to write your library (exit 77 before anything \
+                is sent if not). Your user books of the books are read again (500 books a request), \
+                conflicts are kept, and the mutations go five a request (Hardcover's limit), paced \
+                like sync (60 a minute, the daily reserve kept); each is verified by its answer. A \
+                spent budget stops the push with the rest still accepted: the next push sends it.
+
+                A push that was killed is settled by the next one from its journal: nothing is \
+                applied twice.
 
                 Examples:
                   shelfmirror push --dry-run           # the exact requests, no token, nothing sent
                   shelfmirror push
+                  shelfmirror push --target hardcover --dry-run
                   shelfmirror push --item "The Way of Kings"
                   shelfmirror undo --last
                 """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var server: ServerOptions
+
+        @Option(help: ArgumentHelp("Only this target: abs (AudiobookShelf metadata) or hardcover (listening state); each with accepted changes by default.",
+                                   valueName: "target"))
+        var target: PushTarget?
+
+        @Option(help: ArgumentHelp("Send at most this many Hardcover requests in this run.", valueName: "n"))
+        var maxHardcoverRequests: Int?
+
+        @Option(help: ArgumentHelp("Hardcover requests to leave unspent of the day's quota.", valueName: "n"))
+        var hardcoverReserve: Int = 250
+
+        /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
+        @Option(help: .hidden)
+        var hardcoverRate: Int = 60
 
         @Flag(help: "Print the requests that would be sent (method, path, JSON body); send nothing.")
         var dryRun = false
@@ -39,14 +65,35 @@ extension ShelfMirror {
 
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
+            if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
+            if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
+            if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
         }
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let mirror = try settings.openMirror()
             let ids = try ItemReference.resolve(item, mirror: mirror)
-            let summary = try await PushWorkflow.run(mirror: mirror, settings: settings, options: PushOptions(dryRun: dryRun, itemIds: ids, limit: limit))
-            PushReport.print(summary, dryRun: dryRun, verb: "Pushed")
+            let options = PushOptions(dryRun: dryRun, itemIds: ids, limit: limit)
+            let targets = try target.map { [$0] } ?? PushHistory.targetsWithAcceptedChanges(mirror: mirror)
+            guard !targets.isEmpty else {
+                PushReport.print(PushSummary(), dryRun: dryRun, verb: "Pushed")
+                return
+            }
+            for t in targets {
+                let summary: PushSummary
+                switch t {
+                case .abs:
+                    summary = try await PushWorkflow.run(mirror: mirror, settings: settings, options: options)
+                case .hardcover:
+                    summary = try await HardcoverPushWorkflow.run(mirror: mirror, settings: settings, pacing: pacing, options: options)
+                }
+                PushReport.print(summary, dryRun: dryRun, verb: "Pushed", target: t)
+            }
+        }
+
+        var pacing: HardcoverPacing {
+            HardcoverPacing(perMinute: hardcoverRate, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
         }
     }
 
@@ -83,8 +130,17 @@ extension ShelfMirror {
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let mirror = try settings.openMirror()
-            let summary = try await UndoWorkflow.run(mirror: mirror, settings: settings, runId: last ? nil : runNumber, dryRun: dryRun)
-            PushReport.print(summary, dryRun: dryRun, verb: "Reverted")
+            let runId = last ? nil : runNumber
+            let summary: PushSummary
+            guard let target = try PushHistory.target(ofRun: runId, mirror: mirror) else {
+                throw UsageError(summary: runId.map { "push run \($0) does not exist" } ?? "there is no push to undo",
+                                 hint: "`shelfmirror history` lists the push runs.")
+            }
+            switch target {
+            case .abs: summary = try await UndoWorkflow.run(mirror: mirror, settings: settings, runId: runId, dryRun: dryRun)
+            case .hardcover: summary = try await HardcoverPushWorkflow.undo(mirror: mirror, settings: settings, runId: runId, dryRun: dryRun)
+            }
+            PushReport.print(summary, dryRun: dryRun, verb: "Reverted", target: target)
         }
     }
 
@@ -96,10 +152,14 @@ extension ShelfMirror {
                 Examples:
                   shelfmirror history
                   shelfmirror history 12 --format csv
+                  shelfmirror history --target hardcover
                 """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+
+        @Option(help: ArgumentHelp("Only the runs that wrote this target: abs or hardcover.", valueName: "target"))
+        var target: PushTarget?
 
         @Argument(help: ArgumentHelp("A run: show its journal, field by field.", valueName: "run"))
         var runNumber: Int64?
@@ -114,18 +174,19 @@ extension ShelfMirror {
                 }
                 writer.begin(columns: ["item_id", "field", "before", "after", "state", "reason"])
                 for e in entries {
-                    let before = e.beforeValue.map(DiffDisplay.text) ?? ""
-                    let after = e.afterValue.map(DiffDisplay.text) ?? ""
+                    func text(_ json: String) -> String { ChangeField(rawValue: e.field).map { DiffDisplay.text(json, field: $0) } ?? DiffDisplay.text(json) }
+                    let before = e.beforeValue.map(text) ?? ""
+                    let after = e.afterValue.map(text) ?? ""
                     writer.row([.text(e.itemId), .text(e.field), .text(before), .text(after), .text(e.state.rawValue), e.reason.map { .text($0) } ?? .null])
                 }
             } else {
-                let runs = try PushHistory.runs(mirror: mirror)
-                writer.begin(columns: ["run", "kind", "undoes", "started_at", "status", "items", "pushed", "conflicts", "failed", "requests"])
+                let runs = try PushHistory.runs(mirror: mirror).filter { r in target.map { r.target == $0 } ?? true }
+                writer.begin(columns: ["run", "target", "kind", "undoes", "started_at", "status", "items", "pushed", "conflicts", "failed", "requests"])
                 for r in runs {
                     // A run still `running` without an end: running now, or killed (the next push settles it).
                     let status = r.status == .running && r.finishedAt == nil ? "running or interrupted" : r.status.rawValue
                     let counts: [Int] = [r.items, r.pushed, r.conflicts, r.failed, r.requests]
-                    writer.row([.integer(r.id ?? 0), .text(r.kind.rawValue), r.undoesRun.map { .integer($0) } ?? .null, .text(r.startedAt),
+                    writer.row([.integer(r.id ?? 0), .text(r.target.rawValue), .text(r.kind.rawValue), r.undoesRun.map { .integer($0) } ?? .null, .text(r.startedAt),
                                 .text(status)] + counts.map { .integer(Int64($0)) })
                 }
                 if runs.isEmpty, output.format == .table { Console.err("No push yet.") }
@@ -137,19 +198,21 @@ extension ShelfMirror {
 
 /// What push and undo print: for a dry run, the requests; else the outcome and the problems.
 enum PushReport {
-    static func print(_ s: PushSummary, dryRun: Bool, verb: String) {
+    static func print(_ s: PushSummary, dryRun: Bool, verb: String, target: PushTarget? = nil) {
+        let to = target.map { " (\($0.serverName))" } ?? ""
         if dryRun {
             for r in s.planned {
                 Console.out("\(r.method) \(r.path)")
                 Console.out(r.body)
                 Console.out("")
             }
-            Console.err("Dry run: \(s.planned.count) requests would change \(s.pushed) fields of \(s.items) items; \(s.conflicts) conflicts. Nothing was sent.")
+            Console.err("Dry run\(to): \(s.planned.count) requests would change \(s.pushed) fields of \(s.items) items; \(s.conflicts) conflicts. Nothing was sent.")
         } else if s.runId == nil {
-            Console.err("Nothing to send: no accepted changes. `shelfmirror diff` and `accept` first." + (s.reconciled > 0 ? " (Settled \(s.reconciled) fields of an interrupted push.)" : ""))
+            Console.err("Nothing to send\(to): no accepted changes. `shelfmirror diff` and `accept` first." + (s.reconciled > 0 ? " (Settled \(s.reconciled) fields of an interrupted push.)" : ""))
         } else {
-            Console.err("\(verb) \(s.pushed) fields of \(s.items) items in \(s.requests) requests (run \(s.runId ?? 0)); "
-                + "\(s.conflicts) conflicts, \(s.failed) failed." + (s.reconciled > 0 ? " Settled \(s.reconciled) fields of an interrupted push." : ""))
+            Console.err("\(verb)\(to) \(s.pushed) fields of \(s.items) items in \(s.requests) requests (run \(s.runId ?? 0)); "
+                + "\(s.conflicts) conflicts, \(s.failed) failed." + (s.reconciled > 0 ? " Settled \(s.reconciled) fields of an interrupted push." : "")
+                + (s.deferred > 0 ? " \(s.deferred) not sent (a request budget is spent): still accepted, `shelfmirror push` again later sends them." : ""))
         }
         // Titles and values come from the server: shown escaped, one line each.
         for p in s.problems.prefix(50) { Console.err("  \(TerminalText.line(p.item)) — \(p.field): \(TerminalText.line(p.reason))") }

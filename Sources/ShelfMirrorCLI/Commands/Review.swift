@@ -18,11 +18,25 @@ extension ShelfMirror {
                 Without a terminal, use `accept`/`reject`, or edit `diff --format csv` in a \
                 spreadsheet and `import-decisions` it.
 
-                Example:
+                Examples:
                   shelfmirror review
+                  shelfmirror review --target hardcover
                 """)
 
         @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Only this target's proposals: abs or hardcover; both by default.", valueName: "target"))
+        var target: PushTarget?
+
+        @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
+                                   valueName: "zone"))
+        var tz: String?
+
+        func validate() throws {
+            if let tz, Settings.timeZone(named: tz) == nil {
+                throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
+            }
+        }
 
         func run() throws {
             guard isatty(STDIN_FILENO) == 1 else {
@@ -32,7 +46,10 @@ extension ShelfMirror {
             let settings = try global.settings
             let mirror = try settings.openMirror()
             var decider = TerminalDecider(terminal: Terminal.current)
-            let s = try ReviewSession.run(mirror: mirror, decider: &decider, policy: settings.diffPolicy, config: settings.matchConfig)
+            var listening = settings.listeningPolicy
+            if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
+            let s = try ReviewSession.run(mirror: mirror, decider: &decider, policy: settings.diffPolicy, listening: listening,
+                                          targets: target.map { [$0] } ?? Set(PushTarget.allCases), config: settings.matchConfig)
             Console.err("Reviewed \(s.items) items: \(s.accepted) accepted, \(s.rejected) rejected, \(s.edited) edited, "
                 + "\(s.relinked) linked to another book, \(s.skipped) skipped." + (s.quit ? " Run `shelfmirror review` again to go on." : ""))
         }
@@ -52,18 +69,23 @@ extension ShelfMirror {
                   shelfmirror diff --format csv -o decisions.csv
                   # edit decisions.csv
                   shelfmirror import-decisions decisions.csv
+                  shelfmirror import-decisions --target hardcover decisions.csv
                 """)
 
         @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Apply only the lines of this target's proposals: abs or hardcover.", valueName: "target"))
+        var target: PushTarget?
 
         @Argument(help: ArgumentHelp("The edited CSV or JSON file.", valueName: "file"))
         var file: String
 
         func run() throws {
             let mirror = try global.settings.openMirror()
-            let s = try Decisions.importFile(URL(fileURLWithPath: file), mirror: mirror)
+            let s = try Decisions.importFile(URL(fileURLWithPath: file), mirror: mirror, targets: target.map { [$0] })
             Console.err("Imported: \(s.accepted) accepted (\(s.edited) with your own value), \(s.rejected) rejected, "
-                + "\(s.pending) back to pending; \(s.unchanged) unchanged.")
+                + "\(s.pending) back to pending; \(s.unchanged) unchanged."
+                + (s.otherTarget > 0 ? " \(s.otherTarget) lines of other targets left as they are." : ""))
         }
     }
 }
@@ -87,16 +109,16 @@ struct TerminalDecider: Decider {
             case "q": return .quit
             case "p":
                 guard let text = ask("fields to accept (numbers or names, space-separated) > ") else { return .quit }
-                let fields = Set(text.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { token -> DiffField? in
+                let fields = Set(text.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { token -> ChangeField? in
                     if let n = Int(token), (1...item.proposals.count).contains(n) { return item.proposals[n - 1].field }
-                    return DiffField(argument: String(token))
+                    return ChangeField(argument: String(token))
                 })
                 if fields.isEmpty { tell("no such field"); continue }
                 return .pick(fields)
             case "e":
                 guard let which = ask("field (number or name) > ") else { return .quit }
                 let field = Int(which).flatMap { (1...item.proposals.count).contains($0) ? item.proposals[$0 - 1].field : nil }
-                    ?? DiffField(argument: which)
+                    ?? ChangeField(argument: which)
                 guard let field else { tell("no such field"); continue }
                 guard let value = ask("new \(field.rawValue) (\(FieldText.rule(field))) > ") else { return .quit }
                 return .edit(field, value)

@@ -85,7 +85,8 @@ extension DiffReport {
         guard !rows.isEmpty else { return "" }
         return "<div class=\"summary\">"
             + chips("By status", "status", tally(rows, order: statusOrder, \.status.rawValue))
-            + chips("By field", "field", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
+            + chips("By target", "target", tally(rows, order: PushTarget.allCases.map(\.rawValue), \.target.rawValue))
+            + chips("By field", "field", tally(rows, order: ChangeField.allCases.map(\.rawValue), \.field.rawValue))
             + chips("By match", "match", tally(rows, order: matchOrder, matchStatus))
             + "</div>\n"
     }
@@ -99,8 +100,9 @@ extension DiffReport {
         }
         return "<form id=\"filters\" class=\"filters\" hidden>\n"
             + select("status", "all statuses", tally(rows, order: statusOrder, \.status.rawValue))
-            + select("field", "all fields", tally(rows, order: DiffField.allCases.map(\.rawValue), \.field.rawValue))
-            + select("source", "all sources", tally(rows, order: ["hardcover", "tags"], \.source.rawValue))
+            + select("target", "all targets", tally(rows, order: PushTarget.allCases.map(\.rawValue), \.target.rawValue))
+            + select("field", "all fields", tally(rows, order: ChangeField.allCases.map(\.rawValue), \.field.rawValue))
+            + select("source", "all sources", tally(rows, order: ["hardcover", "tags", "progress"], \.source.rawValue))
             + select("match", "all matches", tally(rows, order: matchOrder, matchStatus))
             + "<label class=\"q\">Title <input type=\"search\" name=\"q\" placeholder=\"Search titles\" autocomplete=\"off\"></label>\n"
             + "<button type=\"reset\">Clear</button>\n</form>\n"
@@ -119,17 +121,17 @@ extension DiffReport {
 
     /// One field: name, current value, proposed value, where it comes from and its decision.
     private static func change(_ r: ChangeRow) -> String {
-        let now = r.current.map(display) ?? ""
-        let proposed = display(r.proposed)
+        let now = r.current.map { display($0, r.field) } ?? ""
+        let proposed = display(r.proposed, r.field)
         let (old, new) = now.isEmpty ? ("<span class=\"none\">—</span>", escape(proposed)) : WordDiff.marked(now, proposed)
         // Clamped: values surely taller than the clamp (9em) even in the widest column.
         func isLong(_ s: String) -> Bool { s.count > 600 || s.reduce(0) { $1.isNewline ? $0 + 1 : $0 } > 6 }
         let long = isLong(now) || isLong(proposed)
         let book = r.bookId.map { " <span class=\"book\">book \($0)</span>" } ?? ""
         var out = "<div class=\"change\(long ? " long" : "")\" data-status=\"\(r.status.rawValue)\" data-field=\"\(r.field.rawValue)\" "
-            + "data-source=\"\(r.source.rawValue)\" data-match=\"\(escape(matchStatus(r)))\" data-action=\"\(r.action.rawValue)\">"
+            + "data-target=\"\(r.target.rawValue)\" data-source=\"\(r.source.rawValue)\" data-match=\"\(escape(matchStatus(r)))\" data-action=\"\(r.action.rawValue)\">"
         if long { out += "<input type=\"checkbox\" class=\"more\" id=\"more-\(r.id)\" aria-label=\"Show the whole values\">" }
-        out += "<div class=\"field\">\(r.field.rawValue)</div>"
+        out += "<div class=\"field\">\(r.field.rawValue) <span class=\"tgt\">\(r.target == .abs ? "AudiobookShelf" : "Hardcover")</span></div>"
             + "<div class=\"val cur\"><span class=\"lbl\">now</span><div class=\"text\(isLong(now) ? " clamp" : "")\" dir=\"auto\">\(old)</div></div>"
             + "<div class=\"val new\(now.isEmpty ? " added" : "")\"><span class=\"lbl\">proposed</span><div class=\"text\(isLong(proposed) ? " clamp" : "")\" dir=\"auto\">\(new)</div></div>"
             + "<div class=\"from\"><span class=\"src\">\(r.source.rawValue)\(book)</span> <span class=\"act a-\(r.action.rawValue)\">\(r.action.rawValue)</span> "

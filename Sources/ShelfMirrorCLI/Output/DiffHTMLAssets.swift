@@ -56,6 +56,7 @@ enum DiffHTMLAssets {
         .cols{padding-top:0;padding-bottom:4px;font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
         .change{position:relative;border-top:1px solid var(--line)}
         .field{grid-area:field;font-weight:600;overflow-wrap:anywhere}
+        .field .tgt{display:block;font-weight:400;font-size:12px;color:var(--muted)}
         .cur{grid-area:cur}.new{grid-area:new}
         .from{grid-area:from;display:flex;flex-wrap:wrap;align-items:center;align-content:flex-start;gap:2px 6px;font-size:13px}
         .src{flex-basis:100%}.act{color:var(--muted)}.a-replace{font-weight:600}
@@ -91,7 +92,7 @@ enum DiffHTMLAssets {
     static let script = """
         (function () {
           var form = document.getElementById("filters"), count = document.getElementById("count");
-          var keys = ["status", "field", "source", "match"];
+          var keys = ["status", "target", "field", "source", "match"];
           var items = Array.prototype.slice.call(document.querySelectorAll(".item"));
           var total = document.querySelectorAll(".change").length;
           function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
