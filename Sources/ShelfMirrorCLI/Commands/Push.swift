@@ -44,15 +44,7 @@ extension ShelfMirror {
                                    valueName: "target"))
         var target: PushTarget?
 
-        @Option(help: ArgumentHelp("Send at most this many Hardcover requests in this run.", valueName: "n"))
-        var maxHardcoverRequests: Int?
-
-        @Option(help: ArgumentHelp("Hardcover requests to leave unspent of the day's quota.", valueName: "n"))
-        var hardcoverReserve: Int = 250
-
-        /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
-        @Option(help: .hidden)
-        var hardcoverRate: Int = 60
+        @OptionGroup var hardcover: HardcoverPacingOptions
 
         @Flag(help: "Print the requests that would be sent (method, path, JSON body); send nothing.")
         var dryRun = false
@@ -65,9 +57,6 @@ extension ShelfMirror {
 
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
-            if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
-            if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
-            if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
         }
 
         func run() async throws {
@@ -86,15 +75,12 @@ extension ShelfMirror {
                 case .abs:
                     summary = try await PushWorkflow.run(mirror: mirror, settings: settings, options: options)
                 case .hardcover:
-                    summary = try await HardcoverPushWorkflow.run(mirror: mirror, settings: settings, pacing: pacing, options: options)
+                    summary = try await HardcoverPushWorkflow.run(mirror: mirror, settings: settings, pacing: hardcover.pacing, options: options)
                 }
                 PushReport.print(summary, dryRun: dryRun, verb: "Pushed", target: t)
             }
         }
 
-        var pacing: HardcoverPacing {
-            HardcoverPacing(perMinute: hardcoverRate, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
-        }
     }
 
     struct Undo: AsyncParsableCommand {
@@ -123,6 +109,8 @@ extension ShelfMirror {
         @Flag(help: "Print the requests that would be sent; send nothing.")
         var dryRun = false
 
+        @OptionGroup var hardcover: HardcoverPacingOptions
+
         func validate() throws {
             if (runNumber == nil) == !last { throw ValidationError("Give a run number (see `shelfmirror history`) or --last.") }
         }
@@ -138,7 +126,9 @@ extension ShelfMirror {
             }
             switch target {
             case .abs: summary = try await UndoWorkflow.run(mirror: mirror, settings: settings, runId: runId, dryRun: dryRun)
-            case .hardcover: summary = try await HardcoverPushWorkflow.undo(mirror: mirror, settings: settings, runId: runId, dryRun: dryRun)
+            case .hardcover:
+                summary = try await HardcoverPushWorkflow.undo(mirror: mirror, settings: settings, runId: runId, dryRun: dryRun,
+                                                               pacing: hardcover.pacing)
             }
             PushReport.print(summary, dryRun: dryRun, verb: "Reverted", target: target)
         }
@@ -193,6 +183,29 @@ extension ShelfMirror {
             }
             writer.end()
         }
+    }
+}
+
+/// How `push` and `undo` spend Hardcover's quota: as sync does (60 a minute, the daily reserve kept).
+struct HardcoverPacingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Send at most this many Hardcover requests in this run.", valueName: "n"))
+    var maxHardcoverRequests: Int?
+
+    @Option(help: ArgumentHelp("Hardcover requests to leave unspent of the day's quota.", valueName: "n"))
+    var hardcoverReserve: Int = 250
+
+    /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
+    @Option(help: .hidden)
+    var hardcoverRate: Int = 60
+
+    func validate() throws {
+        if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
+        if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
+        if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
+    }
+
+    var pacing: HardcoverPacing {
+        HardcoverPacing(perMinute: hardcoverRate, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
     }
 }
 
