@@ -144,3 +144,41 @@ struct HardcoverPushTests {
         }
     }
 }
+
+extension HardcoverPushTests {
+    /// The peers' worst complaint: duplicate reads after re-runs. A finished book pushed, then
+    /// listened to again in AudiobookShelf: one new read, and nothing more however often the
+    /// cycle runs.
+    @Test func aReListenAfterAPushIsExactlyOneNewReadAndRerunsAddNone() async throws {
+        try await withAccepted { setup, rows in
+            _ = try await HardcoverPushWorkflow.run(mirror: setup.mirror, client: setup.client())
+            let finished = rows.filter { $0.field == .read && ReadValue(json: $0.proposed)?.finishedOn != nil }
+            let row = try #require(finished.first)
+            let bookId = try #require(row.bookId)
+            let reference = FakeABSState.generatedProgressReference
+            let again = await setup.abs.startAgain(userId: FakeABSState.adminUserId, itemId: row.itemId, currentTime: 600, at: reference + 86_400_000)
+            #expect(again != nil)
+            for round in 0..<3 {
+                try await setup.resyncABS()
+                _ = try await setup.sync()
+                _ = try ListeningDiffWorkflow.refresh(mirror: setup.mirror, policy: Self.utc)
+                let open = try setup.mirror.changeRows(targets: [.hardcover])
+                if round == 0 {
+                    #expect(Set(open.map(\.itemId)) == [row.itemId], "only the re-listened book")
+                    let read = try #require(open.first { $0.field == .read })
+                    let value = try #require(ReadValue(json: read.proposed))
+                    #expect(value.finishedOn == nil && value.progressSeconds == 600 && value.id == nil)
+                    try setup.mirror.decide(changeIds: open.map(\.id), status: .accepted)
+                    let pushed = try await HardcoverPushWorkflow.run(mirror: setup.mirror, client: setup.client())
+                    #expect(pushed.failed == 0 && pushed.conflicts == 0, "\(pushed.problems)")
+                } else {
+                    #expect(open.isEmpty, "round \(round): \(open.map { "\($0.field) → \($0.proposed)" })")
+                }
+            }
+            let library = await setup.hardcover.library()
+            let book = try #require(library.first { $0.bookId == bookId })
+            #expect(book.reads.count == 2, "the first listen and the re-listen, nothing more")
+            #expect(book.status == .currentlyReading)
+        }
+    }
+}

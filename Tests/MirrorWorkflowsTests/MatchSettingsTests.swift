@@ -59,3 +59,23 @@ extension MatchSettingsTests {
         }
     }
 }
+
+extension MatchSettingsTests {
+    @Test func listeningOptionsComeFromConfigAndTheTimeZoneFromTZ() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("config.toml")
+        try "[hardcover]\nowned = true\nwant_to_read = true\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let settings = try Settings(flags: .init(), environment: ["SHELFMIRROR_CONFIG": path, "HOME": folder.path, "TZ": ":Europe/Berlin"],
+                                    workingDirectory: folder.path)
+        #expect(settings.listeningPolicy.owned && settings.listeningPolicy.wantToRead)
+        #expect(settings.listeningPolicy.timeZone.identifier == "Europe/Berlin")
+        #expect(try self.settings("").listeningPolicy.owned == false, "off by default")
+        #expect(Settings.timeZone(named: "Mars/Olympus") == nil)
+        for (toml, reason) in [("[hardcover]\nowned = \"yes\"\n", "hardcover.owned must be true or false"),
+                               ("[hardcover]\nshelf = true\n", "unknown key hardcover.shelf")] {
+            #expect { try self.settings(toml) } throws: { error in
+                (error as? ConfigFile.ParseError).map { $0.summary.contains(reason) && $0.line == 2 } ?? false
+            }
+        }
+    }
+}

@@ -38,6 +38,13 @@ struct ListeningCommandTests {
             let badZone = try await Binary.run(["diff", "--tz", "Mars/Olympus", "--db", servers.db], environment: env)
             #expect(badZone.status == 64 && badZone.stderr.contains("IANA"))
 
+            // A spreadsheet's decisions for the other target are left alone.
+            let sheet = servers.folder.file("decisions.csv")
+            try csv.stdout.replacingOccurrences(of: ",pending,", with: ",accepted,").write(toFile: sheet, atomically: true, encoding: .utf8)
+            let imported = try await Binary.run(["import-decisions", "--target", "abs", sheet, "--db", servers.db], environment: env)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stderr.contains("0 accepted") && imported.stderr.contains("\(rows.count) lines of other targets left as they are"))
+
             let accept = try await Binary.run(["accept", "--target", "hardcover", "--all", "--replace", "--db", servers.db], environment: env)
             #expect(accept.status == 0 && accept.stderr.contains("Accepted \(rows.count) proposals"), "\(accept.stderr)")
 
