@@ -171,6 +171,12 @@ struct HardcoverCommandTests {
             #expect(healthy.stdout.contains("Hardcover token of HARDCOVER_TOKEN accepted: user fake-reader"))
             #expect(healthy.stdout.contains("left today"))
             #expect(!healthy.stdout.contains(FakeHardcoverState.validToken))
+            #expect(healthy.stdout.contains("the Hardcover token may write your library"))
+            #expect(await servers.state.library().isEmpty, "the write check changes nothing")
+
+            let readOnly = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.readOnlyToken))
+            #expect(readOnly.stdout.contains("may not write your library") && readOnly.stdout.contains(FakeHardcoverState.writeScope),
+                    "\(readOnly.stdout)")
 
             let catalogOnly = try await Binary.run(["doctor", "--db", servers.db], environment: servers.environment(token: FakeHardcoverState.catalogOnlyToken))
             #expect(catalogOnly.status == 0, "\(catalogOnly.stdout)")
