@@ -89,4 +89,19 @@ struct ListeningCommandTests {
             #expect(await servers.state.library().isEmpty)
         }
     }
+
+    @Test func withoutTheHardcoverLibraryTheDiffSaysHowToReadIt() async throws {
+        try await Servers.with(items: 10) { servers in
+            let env = servers.environment()
+            #expect(try await Binary.run(["sync", "--only", "abs", "--db", servers.db], environment: env).status == 0)
+            let diff = try await Binary.run(["diff", "--target", "hardcover", "--db", servers.db], environment: env)
+            #expect(diff.status == 0)
+            #expect(diff.stderr.contains("no Hardcover library yet") && diff.stderr.contains("shelfmirror sync"), "\(diff.stderr)")
+            var noToken = env
+            noToken["HARDCOVER_TOKEN"] = nil
+            noToken["HARDCOVER_URL"] = nil
+            let quiet = try await Binary.run(["diff", "--db", servers.db], environment: noToken)
+            #expect(quiet.status == 0 && !quiet.stderr.contains("Hardcover"), "not said to those who do not use Hardcover")
+        }
+    }
 }

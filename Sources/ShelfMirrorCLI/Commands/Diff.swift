@@ -106,7 +106,8 @@ extension ShelfMirror {
             }
             Console.err("\(rows.count) proposals for \(report.items) items (\(report.new) new, \(report.superseded) superseded this run)."
                 + (rows.isEmpty && (report.refresh?.items ?? 0) > 0 ? " Nothing to decide; `shelfmirror match` first if you have not." : ""))
-            if let listening = report.listening {
+            // Said when Hardcover was asked for, or is set up; not to those who do not use it.
+            if let listening = report.listening, target == .hardcover || settings.hardcoverToken != nil {
                 if listening.hardcoverUserId == nil {
                     Console.err("Hardcover: no listening state compared: the mirror holds no Hardcover library yet; "
                         + "`shelfmirror sync` with HARDCOVER_TOKEN reads it.")
