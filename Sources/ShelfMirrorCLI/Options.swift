@@ -46,3 +46,31 @@ extension DiffField: ExpressibleByArgument {
 
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
+
+/// How `sync`, `push` and `undo` spend Hardcover's quota: 60 requests a minute after a burst, at
+/// most a number for the run, the daily reserve kept.
+struct HardcoverPacingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Spend at most this many Hardcover requests in this run.", valueName: "n"))
+    var maxHardcoverRequests: Int?
+
+    @Option(help: ArgumentHelp("Hardcover requests to leave unspent of today's quota.", valueName: "n"))
+    var hardcoverReserve: Int = 250
+
+    @Option(help: ArgumentHelp("Hardcover requests sent in a burst before pacing to 60 a minute.", valueName: "n"))
+    var hardcoverBurst: Int = 10
+
+    /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
+    @Option(help: .hidden)
+    var hardcoverRate: Int = 60
+
+    func validate() throws {
+        if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
+        if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
+        if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
+        if !(1...60).contains(hardcoverBurst) { throw ValidationError("--hardcover-burst must be between 1 and 60.") }
+    }
+
+    var pacing: HardcoverPacing {
+        HardcoverPacing(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
+    }
+}

@@ -186,29 +186,6 @@ extension ShelfMirror {
     }
 }
 
-/// How `push` and `undo` spend Hardcover's quota: as sync does (60 a minute, the daily reserve kept).
-struct HardcoverPacingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Send at most this many Hardcover requests in this run.", valueName: "n"))
-    var maxHardcoverRequests: Int?
-
-    @Option(help: ArgumentHelp("Hardcover requests to leave unspent of the day's quota.", valueName: "n"))
-    var hardcoverReserve: Int = 250
-
-    /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
-    @Option(help: .hidden)
-    var hardcoverRate: Int = 60
-
-    func validate() throws {
-        if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
-        if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
-        if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
-    }
-
-    var pacing: HardcoverPacing {
-        HardcoverPacing(perMinute: hardcoverRate, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
-    }
-}
-
 /// What push and undo print: for a dry run, the requests; else the outcome and the problems.
 enum PushReport {
     static func print(_ s: PushSummary, dryRun: Bool, verb: String, target: PushTarget? = nil) {

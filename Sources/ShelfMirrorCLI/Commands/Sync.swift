@@ -48,27 +48,12 @@ extension ShelfMirror {
         @Flag(help: "Fetch every item again, and look every item up on Hardcover again, however fresh.")
         var full = false
 
-        @Option(help: ArgumentHelp("Spend at most this many Hardcover requests in this run.", valueName: "n"))
-        var maxHardcoverRequests: Int?
-
-        @Option(help: ArgumentHelp("Hardcover requests to leave unspent of today's quota.", valueName: "n"))
-        var hardcoverReserve: Int = 250
-
-        @Option(help: ArgumentHelp("Hardcover requests sent in a burst before pacing to 60 a minute.", valueName: "n"))
-        var hardcoverBurst: Int = 10
+        @OptionGroup var hardcoverPacing: HardcoverPacingOptions
 
         @Option(help: ArgumentHelp("Days a Hardcover lookup stays fresh.", valueName: "days"))
         var refreshDays: Int = 30
 
-        /// Pacing, requests a minute: only for the fake Hardcover of tests and benchmarks.
-        @Option(help: .hidden)
-        var hardcoverRate: Int = 60
-
         func validate() throws {
-            if let n = maxHardcoverRequests, n < 1 { throw ValidationError("--max-hardcover-requests must be 1 or more.") }
-            if hardcoverReserve < 0 { throw ValidationError("--hardcover-reserve must be 0 or more.") }
-            if hardcoverRate < 1 { throw ValidationError("--hardcover-rate must be 1 or more.") }
-            if !(1...60).contains(hardcoverBurst) { throw ValidationError("--hardcover-burst must be between 1 and 60.") }
             if refreshDays < 0 { throw ValidationError("--refresh-days must be 0 or more.") }
             if only == .hardcover, library != nil {
                 throw ValidationError("--library applies to AudiobookShelf; Hardcover lookups cover every item of the mirror.")
@@ -82,8 +67,7 @@ extension ShelfMirror {
             var hardcover: HardcoverServer?
             if only != .abs {
                 if settings.hardcoverToken != nil || only == .hardcover { // no token: throws the missing-token error
-                    hardcover = try Connections.hardcoverServer(settings, pacing: HardcoverPacing(
-                        perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests))
+                    hardcover = try Connections.hardcoverServer(settings, pacing: hardcoverPacing.pacing)
                 }
             }
             if let abs {

@@ -11,17 +11,7 @@ extension DiffReport {
 
     static func html(_ rows: [ChangeRow], title: String, generatedAt: String) -> String {
         let items = grouped(rows)
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="\(DiffHTMLAssets.policy)">
-            <meta name="generator" content="shelfmirror \(ShelfMirror.version)">
-            <title>\(escape(title)) · shelfmirror</title>
-            <style>\(DiffHTMLAssets.css)</style>
-            </head>
+        var out = DiffHTMLAssets.head(title: title, policy: DiffHTMLAssets.policy, css: DiffHTMLAssets.css) + """
             <body>
             <header class="top">
             <p class="brand">shelfmirror</p>

@@ -86,6 +86,24 @@ enum DiffHTMLAssets {
         @media print{.filters{display:none!important}.clamp{max-height:none;-webkit-mask-image:none;mask-image:none}.expand{display:none}}
         """
 
+    /// The opening of every self-contained page shelfmirror writes, up to `</head>`: its policy
+    /// forbids loading anything but what `policy` allows.
+    static func head(title: String, policy: String, css: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="\(policy)">
+        <meta name="generator" content="shelfmirror \(ShelfMirror.version)">
+        <title>\(DiffReport.escape(title)) · shelfmirror</title>
+        <style>\(css)</style>
+        </head>
+
+        """
+    }
+
     /// Shows the filter bar and applies it: rows whose data attributes match every chosen value,
     /// items whose title or id contains the search; the choice is kept in the address's
     /// fragment ("#status=pending&field=title"), so the summary's links set it too.

@@ -76,17 +76,7 @@ enum GapsReport {
     static func html(_ gaps: [HardcoverGap], title: String, generatedAt: String) -> String {
         let e = DiffReport.escape
         let policy = "default-src 'none'; style-src '\(DiffHTMLAssets.hash(css))'; base-uri 'none'; form-action 'none'"
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="\(policy)">
-            <meta name="generator" content="shelfmirror \(ShelfMirror.version)">
-            <title>\(e(title)) · shelfmirror</title>
-            <style>\(css)</style>
-            </head>
+        var out = DiffHTMLAssets.head(title: title, policy: policy, css: css) + """
             <body>
             <h1 dir="auto">\(e(title))</h1>
             <p class="meta">Generated <time datetime="\(e(generatedAt))">\(e(generatedAt))</time> · \(gaps.count) \
