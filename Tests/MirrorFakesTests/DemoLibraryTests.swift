@@ -132,6 +132,78 @@ struct DemoLibraryTests {
         }
     }
 
+    @Test func listeningStateOfEveryKindOnItsOwnBooksTheSameEveryTime() throws {
+        let lib = Self.library
+        for kind in DemoListeningKind.allCases {
+            #expect(lib.listening(of: kind).count == (kind == .finished ? 3 : kind == .inProgress ? 2 : 1), "\(kind.rawValue)")
+        }
+        #expect(Set(lib.listening.map(\.itemId)).count == lib.listening.count, "one state per item")
+        #expect(lib.listening.allSatisfy { $0.progress.libraryItemId == $0.itemId })
+        #expect(DemoLibrary(folder: Self.folder).listening == lib.listening)
+        // The metadata demo is left alone: no listened book carries a mistake.
+        let mistaken = Set(lib.errors.map(\.itemId))
+        #expect(!lib.listening.contains { mistaken.contains($0.itemId) })
+
+        for listened in lib.listening {
+            let truth = try #require(lib.truth[listened.itemId])
+            let audio = lib.catalog.editions(ofBook: truth.bookId).filter(\.isAudiobook)
+            let p = listened.progress
+            switch listened.kind {
+            case .finished:
+                #expect(p.isFinished && p.finishedAt != nil && listened.userBook == nil)
+                #expect(audio.count == 1 && truth.editionId == audio.first?.id)
+            case .inProgress:
+                #expect(!p.isFinished && p.currentTime > 0 && p.currentTime < p.duration && listened.userBook == nil)
+            case .didNotFinishOnHardcover:
+                let book = try #require(listened.userBook)
+                #expect(!p.isFinished && p.currentTime > 0)
+                #expect(book.bookId == truth.bookId && book.status == .didNotFinish)
+            case .aheadOnHardcover:
+                let book = try #require(listened.userBook)
+                #expect(book.bookId == truth.bookId && book.status == .currentlyReading && book.editionId == truth.editionId)
+                #expect((book.reads.last?.progressSeconds ?? 0) > Int(p.currentTime), "Hardcover is further on")
+            case .relisten:
+                let book = try #require(listened.userBook)
+                #expect(book.bookId == truth.bookId && book.status == .read && book.reads.count == 1)
+                let finished = try #require(book.reads.first?.finishedAt)
+                #expect(!p.isFinished && p.finishedAt == nil && p.currentTime > 0, "played again: unfinished, as ABS keeps it")
+                #expect(Self.day(p.startedAt) < finished && Self.day(p.lastUpdate) > finished, "started before the finish, played after it")
+            case .noAudiobookEdition:
+                #expect(p.isFinished && listened.userBook == nil)
+                #expect(truth.editionId == nil && audio.isEmpty, "Hardcover has no audiobook edition of it")
+            }
+        }
+        #expect(lib.hardcoverLibrary.count == 3)
+    }
+
+    @Test func theReListenIsWhatTheServerMakesOfAFinishedBookPlayedAgain() async throws {
+        let lib = Self.library
+        let listened = try #require(lib.listening(of: .relisten).first)
+        let item = try #require(lib.item(id: listened.itemId))
+        let state = lib.makeState()
+        let user = DemoLibrary.listenerId
+        #expect(await state.progress(userId: user).count == lib.listening.count, "the admin user's progress is served")
+        // The first listen, finished; then the player starts again: the server's own rules.
+        let first = try #require(lib.listening(of: .relisten).first?.userBook?.reads.first)
+        await state.removeProgress(userId: user, itemId: item.id)
+        let finishedAt = try #require(Self.ms(first.finishedAt ?? "")) + 43_200_000 // noon on the day Hardcover has
+        await state.setProgress(userId: user, itemId: item.id, .finished(startedAt: listened.progress.startedAt, finishedAt: finishedAt))
+        let again = await state.startAgain(userId: user, itemId: item.id, currentTime: listened.progress.currentTime,
+                                           at: listened.progress.lastUpdate)
+        #expect(again == listened.progress)
+    }
+
+    @Test func theSampleHardcoverReaderHasTheSeededBooks() async throws {
+        let lib = Self.library
+        let state = await lib.makeHardcoverState()
+        let library = await state.library(of: .reader)
+        #expect(library.map(\.bookId).sorted() == lib.hardcoverLibrary.map(\.bookId).sorted())
+        #expect(library.allSatisfy { $0.userId == FakeHardcoverUser.reader.id })
+        let dnf = try #require(lib.listening(of: .didNotFinishOnHardcover).first?.userBook)
+        #expect(library.first { $0.bookId == dnf.bookId }?.status == .didNotFinish)
+        #expect(await state.library(of: .second).isEmpty)
+    }
+
     @Test func everyAudioFileIsAFileOfTheLibrary() throws {
         let lib = Self.library
         let paths = lib.items.flatMap { $0.audioFiles.map(\.path) }
@@ -175,6 +247,16 @@ struct DemoLibraryTests {
         let info = start + 4 + (bytes[start + 3] & 0xC0 == 0xC0 ? 17 : 32)
         guard Array(bytes[info..<(info + 4)]) == Array("Info".utf8) else { return nil }
         return bytes[(info + 8)..<(info + 12)].reduce(0) { $0 << 8 | Int($1) }
+    }
+
+    /// "YYYY-MM-DD" (UTC) of a time in ms.
+    static func day(_ ms: Int64) -> String {
+        Date(timeIntervalSince1970: Double(ms) / 1000).formatted(Date.ISO8601FormatStyle().year().month().day())
+    }
+
+    /// Midnight UTC of "YYYY-MM-DD", in ms.
+    static func ms(_ day: String) -> Int64? {
+        (try? Date(day + "T00:00:00Z", strategy: .iso8601)).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
     /// The one text of a title or a one-name list.

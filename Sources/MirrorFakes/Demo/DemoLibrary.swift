@@ -79,7 +79,8 @@ public struct DemoFile: Sendable {
 
 /// The demo's sample library: a deterministic AudiobookShelf library of books with the mistakes
 /// real libraries have (`DemoErrorKind`), a Hardcover catalog that knows the right values, and
-/// the books' audio files (small tagged MP3s, see `DemoMP3`) for `scan` to read.
+/// the books' audio files (small tagged MP3s, see `DemoMP3`) for `scan` to read, and listening
+/// state to take to Hardcover (`DemoListening`).
 ///
 /// Made from a clean library: the catalog is derived from the clean items (so Hardcover holds
 /// the right values), the files are tagged from them (as a good rip would be), and only then are
@@ -99,6 +100,9 @@ public struct DemoLibrary: Sendable {
     /// In item order.
     public let errors: [DemoError]
     public let files: [DemoFile]
+    /// The listening state (`DemoListeningKind`), in item order: progress on the sample
+    /// AudiobookShelf, and the books already in the sample Hardcover reader's library.
+    public let listening: [DemoListening]
 
     /// `folder` is the library's folder: the items' and files' paths are under it.
     public init(folder: String, count: Int = defaultCount, seed: UInt64 = defaultSeed) {
@@ -153,11 +157,16 @@ public struct DemoLibrary: Sendable {
         }
         items = broken
         self.files = files
+
+        // 5. Listening state, on books the mistakes left alone.
+        listening = Self.listening(items: broken, errors: errors, catalog: catalog, truth: truth)
     }
 
-    /// A fake AudiobookShelf serving the library (admin token `FakeABSState.adminToken`).
+    /// A fake AudiobookShelf serving the library (admin token `FakeABSState.adminToken`), with
+    /// the admin user's progress of `listening`.
     public func makeState() -> FakeABSState {
-        FakeABSState(libraries: [library], items: items, users: FakeABSState.standardUsers)
+        FakeABSState(libraries: [library], items: items, users: FakeABSState.standardUsers, generator: nil,
+                     progress: [Self.listenerId: listening.map(\.progress).sorted { $0.startedAt < $1.startedAt }])
     }
 
     /// Writes every audio file under the library's folder; returns the bytes written. Stops with

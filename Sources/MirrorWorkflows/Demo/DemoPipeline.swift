@@ -86,6 +86,47 @@ public final class DemoPipeline: @unchecked Sendable {
         try mirror.changeRows(itemIds: itemIds, statuses: statuses)
     }
 
+    // MARK: - Listening state to Hardcover
+
+    /// `diff --target hardcover`: the listening proposals, brought in step with the mirror; dates
+    /// are days in `timeZone` (the demo's is UTC, so that it prints the same everywhere).
+    public func listeningDiff(timeZone: TimeZone) throws -> ChangeListing.Report {
+        try ChangeListing.run(mirror: mirror, policy: DiffPolicy(), listening: ListeningPolicy(timeZone: timeZone), targets: [.hardcover],
+                              itemIds: nil, fields: nil, statuses: [.pending, .accepted])
+    }
+
+    /// These items as the listening diff sees them: their progress, and their book's place in the
+    /// Hardcover user's library. Items it cannot push to (no match, no audiobook edition) are left out.
+    public func listeningSubjects(itemIds: Set<String>) throws -> [ListeningSubject] {
+        try mirror.listeningSubjects(itemIds: itemIds).subjects
+    }
+
+    /// `accept --target hardcover --replace`: every open listening proposal.
+    public func acceptListening() throws -> DecisionReport {
+        try Decisions.decide(.accepted, ChangeSelection(targets: [.hardcover], replace: true), mirror: mirror)
+    }
+
+    /// `push --target hardcover`.
+    public func pushListening(dryRun: Bool) async throws -> PushSummary {
+        try await HardcoverPushWorkflow.run(mirror: mirror, client: try hardcoverClient(), options: PushOptions(dryRun: dryRun))
+    }
+
+    /// `undo` of a Hardcover push run.
+    public func undoListening(runId: Int64?) async throws -> PushSummary {
+        try await HardcoverPushWorkflow.undo(mirror: mirror, client: try hardcoverClient(), runId: runId)
+    }
+
+    /// `gaps`: the items with listening state no push can write to Hardcover.
+    public func gaps() throws -> [HardcoverGap] {
+        try Reading.hardcoverGaps(mirror: mirror)
+    }
+
+    /// `link <item> <book>`: a person confirms a match. False when the book is not in the mirror.
+    public func link(itemId: String, bookId: Int) throws -> Bool {
+        if case .linked = try Linking.link(mirror: mirror, itemId: itemId, bookId: bookId) { return true }
+        return false
+    }
+
     func absClient() throws -> ABSClient {
         ABSClient(connection: try ABSConnection(url: absURL, token: absToken), httpClient: .mirror)
     }

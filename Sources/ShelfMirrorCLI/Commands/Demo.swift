@@ -14,10 +14,14 @@ extension ShelfMirror {
                 the mistakes real libraries have — missing narrators, wrong series numbers, typos in \
                 titles and authors, no ASIN, the print edition's ISBN, no publisher, language or year — \
                 and writes the books' audio files (small tagged MP3s). Then, in a temporary mirror, it \
-                runs sync, scan, match, diff, accept, push and undo, printing each step, checks on the \
-                sample server that the push arrived and that the undo took it back, and removes \
-                everything (on failure and Ctrl-C too). Needs no network and no settings; your own \
-                mirror and configuration are not touched.
+                runs sync, scan, match, diff, accept, push and undo, printing each step, and checks on the \
+                sample server that the push arrived and that the undo took it back. Then the other \
+                direction: the sample listener's progress (finished, in progress, a re-listen) goes to \
+                the sample Hardcover reader's library on the audiobook editions, a Did Not Finish and \
+                progress further on Hardcover are kept, a second sync and diff propose nothing, gaps \
+                lists the book Hardcover has no audiobook edition of, and the push is undone. At the \
+                end everything is removed (on failure and Ctrl-C too). Needs no network and no \
+                settings; your own mirror and configuration are not touched.
 
                 Examples:
                   shelfmirror demo

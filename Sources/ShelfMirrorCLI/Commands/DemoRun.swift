@@ -18,19 +18,26 @@ final class DemoRun: @unchecked Sendable {
     static let replaceFields: [DiffField] = [.title, .authors, .series, .isbn]
     /// accept takes the proposals of automatic matches scoring at least this.
     static let minScore = 0.9
-    static let stepCount = 8
+    static let stepCount = 14
+    /// The listening diff's time zone in the demo: UTC, so that its dates read the same everywhere.
+    static let timeZone = TimeZone(identifier: "UTC") ?? .gmt
 
     private var stepNumber = 0
     private var currentStep = "prepare"
-    private var library: DemoLibrary?
+    private(set) var library: DemoLibrary?
     private var absServer: FakeABSServer?
     private var hardcoverServer: FakeHardcoverServer?
+    /// The sample Hardcover's state, for the checks of the listening part.
+    private(set) var hardcoverState: FakeHardcoverState?
     private var pipeline: DemoPipeline?
     /// The push run, and the changes it pushed as they were when pushed.
     private var pushRunId: Int64?
     private var pushed: [ChangeRow] = []
     /// The change whose field was edited on the server before the push (a conflict).
     private var handEdited: ChangeRow?
+    /// The Hardcover push run, and the reader's library just before it.
+    var listeningRunId: Int64?
+    var libraryBeforePush: [FakeHardcoverUserBook] = []
 
     init(workspace: DemoWorkspace, terminal: Terminal) {
         self.workspace = workspace
@@ -42,13 +49,26 @@ final class DemoRun: @unchecked Sendable {
         try await step("sync", "AudiobookShelf, then the Hardcover books it could match", command: "shelfmirror sync", sync)
         try await step("scan", "the items' own audio files, read with TagLib", command: "shelfmirror scan", scan)
         try await step("match", "each item against its Hardcover candidates, offline", command: "shelfmirror match", match)
-        try await step("diff", "field-level proposals beside the current values", command: "shelfmirror diff", diff)
+        try await step("diff", "field-level proposals beside the current values", command: "shelfmirror diff --target abs", diff)
         try await step("accept", "decisions, stored in the mirror; nothing is sent yet",
                        command: "shelfmirror accept --all --replace --min-score \(Self.minScore)", accept)
         try await step("push", "re-read, conflict check, journal, send, verify", command: "shelfmirror push", push)
         try await step("check", "what the sample AudiobookShelf holds now", command: nil, checkPushed)
         try await step("undo", "the push's before-values sent back, with the same conflict check",
                        command: "shelfmirror undo --last", undo)
+
+        Console.out("")
+        Console.out(terminal.bold("The other direction") + ": what was listened to in AudiobookShelf, onto Hardcover's audiobook editions")
+        try await step("hardcover diff", "listening state against the reader's Hardcover library",
+                       command: "shelfmirror diff --target hardcover --tz UTC", hardcoverDiff)
+        try await step("hardcover push", "accepted by a policy, then re-read, conflict check, journal, send",
+                       command: "shelfmirror accept --target hardcover --replace; shelfmirror push --target hardcover", hardcoverPush)
+        try await step("hardcover check", "what the sample Hardcover holds now", command: nil, hardcoverCheck)
+        try await step("again", "a new sync and diff propose nothing: no duplicate reads",
+                       command: "shelfmirror sync; shelfmirror diff --target hardcover --tz UTC", again)
+        try await step("gaps", "listening state no push can write to Hardcover, and the next step", command: "shelfmirror gaps", gaps)
+        try await step("hardcover undo", "what the push created deleted, what it changed restored",
+                       command: "shelfmirror undo --last", hardcoverUndo)
     }
 
     // MARK: - Steps
@@ -60,7 +80,9 @@ final class DemoRun: @unchecked Sendable {
             let bytes = try library.writeFiles()
             let abs = try await FakeABSServer.start(state: library.makeState())
             absServer = abs
-            let hardcover = try await FakeHardcoverServer.start(state: FakeHardcoverState(catalog: library.catalog, limits: .unlimited))
+            let hardcoverState = await library.makeHardcoverState(limits: .unlimited)
+            self.hardcoverState = hardcoverState
+            let hardcover = try await FakeHardcoverServer.start(state: hardcoverState)
             hardcoverServer = hardcover
             pipeline = try DemoPipeline(mirrorPath: workspace.mirror, absURL: abs.baseURL.absoluteString, absToken: FakeABSState.adminToken,
                                         hardcoverURL: hardcover.graphqlURL.absoluteString, hardcoverToken: FakeHardcoverState.validToken)
@@ -74,8 +96,14 @@ final class DemoRun: @unchecked Sendable {
                 return n == 0 ? nil : "\(n) \(Self.label(kind, plural: n != 1))"
             }
             Console.out("  with \(library.errors.count) mistakes to find: " + kinds.joined(separator: ", "))
+            let listened = DemoListeningKind.allCases.compactMap { kind -> String? in
+                let n = library.listening(of: kind).count
+                return n == 0 ? nil : "\(n) \(Self.label(kind))"
+            }
+            Console.out("  and \(library.listening.count) books listened to: " + listened.joined(separator: ", "))
             Console.out("Sample AudiobookShelf at \(abs.baseURL.absoluteString); sample Hardcover at \(hardcover.graphqlURL.absoluteString) "
-                + "(\(library.catalog.books.count) books, \(library.catalog.editions.count) editions)")
+                + "(\(library.catalog.books.count) books, \(library.catalog.editions.count) editions; "
+                + "\(library.hardcoverLibrary.count) of the books in its reader's library)")
             Console.out("Mirror: \(workspace.mirror)")
         } catch {
             throw DemoStepError(step: "prepare", underlying: error)
@@ -296,6 +324,8 @@ final class DemoRun: @unchecked Sendable {
         Console.out("  2. shelfmirror sync, then scan, match and diff: nothing is changed on your server.")
         Console.out("  3. shelfmirror review (or accept --all --min-score \(Self.minScore)), then push --dry-run to see the requests, then push.")
         Console.out("  4. shelfmirror undo --last takes a push back.")
+        Console.out("  5. Your listening on Hardcover: diff --target hardcover, accept --target hardcover --replace, push --target hardcover; "
+            + "shelfmirror gaps lists what cannot go.")
     }
 
     // MARK: - Helpers
@@ -315,9 +345,9 @@ final class DemoRun: @unchecked Sendable {
         }
     }
 
-    private func line(_ text: String) { Console.out("  " + text) }
+    func line(_ text: String) { Console.out("  " + text) }
 
-    private func openPipeline() throws -> DemoPipeline {
+    func openPipeline() throws -> DemoPipeline {
         guard let pipeline else { throw DemoCheckFailure("the mirror is not open") }
         return pipeline
     }
