@@ -11,12 +11,7 @@ public enum PushWorkflow {
     public static func run(mirror: Mirror, client: ABSClient, options: PushOptions = PushOptions()) async throws -> PushSummary {
         let engine = PushEngine(adapter: ABSPushAdapter(client: client), mirror: mirror)
         let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.abs], statuses: [.accepted])
-        return try await PushRun.push(engine, changes: changes.compactMap { c in
-            c.field.metadata.map { field in
-                (title: c.itemTitle ?? c.itemId,
-                 write: FieldWrite(itemId: c.itemId, changeId: c.id, field: field, base: c.base(), value: c.proposed))
-            }
-        }, options: options)
+        return try await PushRun.push(engine, changes: changes.compactMap { c in c.field.metadata.map(c.pushWrite) }, options: options)
     }
 }
 
@@ -38,6 +33,12 @@ extension ChangeRow {
     func base<Field>() -> FieldWrite<Field>.Base {
         guard let baseRaw else { return .normalised(current) }
         return .raw(baseRaw == "null" ? nil : baseRaw)
+    }
+
+    /// The change as the write of `field` (its target's own field) that push sends, with the
+    /// item's title for messages.
+    func pushWrite<Field>(_ field: Field) -> (title: String, write: FieldWrite<Field>) {
+        (itemTitle ?? itemId, FieldWrite(itemId: itemId, changeId: id, field: field, base: base(), value: proposed))
     }
 }
 
@@ -162,12 +163,7 @@ public enum HardcoverPushWorkflow {
         options.chunkSize = Int.max
         let engine = PushEngine(adapter: HardcoverPushAdapter(client: client, books: try books(mirror)), mirror: mirror)
         let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.hardcover], statuses: [.accepted])
-        return try await PushRun.push(engine, changes: changes.compactMap { c in
-            c.field.listening.map { field in
-                (title: c.itemTitle ?? c.itemId,
-                 write: FieldWrite(itemId: c.itemId, changeId: c.id, field: field, base: c.base(), value: c.proposed))
-            }
-        }, options: options)
+        return try await PushRun.push(engine, changes: changes.compactMap { c in c.field.listening.map(c.pushWrite) }, options: options)
     }
 
     /// Reverts a Hardcover push run: user books it created deleted, reads it added deleted,
