@@ -10,7 +10,7 @@ help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
 	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS)"
-	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests (ARGS=... for scan)"
+	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover (ARGS=... for scan)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make schema    regenerate schema/mirror.sql from the binary"
@@ -80,6 +80,7 @@ bench:
 	python3 bench/hardcover_bench.py
 	python3 bench/match_bench.py
 	python3 bench/push_bench.py
+	python3 bench/listening_bench.py
 
 # Matching quality on the labelled evaluation set: precision and recall of automatic matches.
 eval: build

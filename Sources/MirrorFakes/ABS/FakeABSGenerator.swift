@@ -323,9 +323,11 @@ private extension String {
 extension FakeABSState {
     /// A deterministic, realistic server: `items` books in one library named `libraryName`
     /// (folder /audiobooks), a podcast library "Podcasts" with 2 podcasts, and the standard users
-    /// (adminToken, userToken, inactiveToken). The admin has listened to some books (seeded:
-    /// see `generatedProgress`); the other users have no progress.
-    public static func generated(items count: Int, seed: UInt64 = 1, libraryName: String = "Audiobooks") -> FakeABSState {
+    /// (adminToken, userToken, inactiveToken). The admin has listened to some books (seeded, about
+    /// 3/8 by default; `listened` sets the share: see `generatedProgress`); the other users have
+    /// no progress.
+    public static func generated(items count: Int, seed: UInt64 = 1, libraryName: String = "Audiobooks",
+                                 listened: FakeABSListenedShare = .standard) -> FakeABSState {
         var rng = SplitMix64(seed: seed ^ 0x11B2_A7E5)
         let books = FakeABSLibrary(id: FakeIDs.uuid(&rng), name: libraryName, mediaType: "book",
                                    folderPath: "/audiobooks", folderId: FakeIDs.uuid(&rng), createdAt: 1_577_800_000_000)
@@ -342,7 +344,7 @@ extension FakeABSState {
             }))
         }
         FakeABSGenerator.separateFolders(&items)
-        let progress = generatedProgress(books: items, userId: adminUserId, seed: seed)
+        let progress = generatedProgress(books: items, userId: adminUserId, seed: seed, share: listened)
         items += podcastItems(&rng, library: podcasts)
         return FakeABSState(libraries: [books, podcasts], items: items, users: standardUsers, generator: generator,
                             progress: [adminUserId: progress])

@@ -62,6 +62,31 @@ public enum FakeABSListening: Sendable, Equatable {
     case finished(startedAt: Int64, finishedAt: Int64)
 }
 
+/// How much of a generated library (`FakeABSState.generated`) its admin has listened to, as
+/// shares of the books: each book draws a number in 0..<1; below `finished` it is finished, below
+/// `listened` in progress, else untouched (books without a duration never have progress).
+public struct FakeABSListenedShare: Sendable, Equatable {
+    /// Books with listening state, finished or not (0...1).
+    public var listened: Double
+    /// Books finished (0...listened).
+    public var finished: Double
+
+    public init(listened: Double, finished: Double) {
+        self.listened = listened
+        self.finished = finished
+    }
+
+    /// About 3/8 of the books: a quarter finished, one in eight in progress.
+    public static let standard = FakeABSListenedShare(listened: 0.37, finished: 0.25)
+
+    /// `fraction` of the books (clamped to 0...1), finished and in progress in the standard's
+    /// proportion (25 to 12): `scaled(1)` gives every book with a duration listening state.
+    public static func scaled(_ fraction: Double) -> FakeABSListenedShare {
+        let listened = max(0, min(fraction, 1))
+        return FakeABSListenedShare(listened: listened, finished: listened * standard.finished / standard.listened)
+    }
+}
+
 // MARK: - The server's rules, on a PATCH body read with JavaScript's rules
 
 extension FakeABSProgress {

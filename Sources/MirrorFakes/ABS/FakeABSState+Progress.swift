@@ -90,10 +90,12 @@ extension FakeABSState {
         }
     }
 
-    /// The generated library's listening state of one user, seeded: about a quarter of the books
-    /// finished (finishedAt spread over the year before `generatedProgressReference`), about one
-    /// in eight in progress, the rest untouched. Rows in the order they were started.
-    static func generatedProgress(books: [FakeABSItem], userId: String, seed: UInt64) -> [FakeABSProgress] {
+    /// The generated library's listening state of one user, seeded: by default (`.standard`) about
+    /// a quarter of the books finished (finishedAt spread over the year before
+    /// `generatedProgressReference`), about one in eight in progress, the rest untouched. Rows in
+    /// the order they were started.
+    static func generatedProgress(books: [FakeABSItem], userId: String, seed: UInt64,
+                                  share: FakeABSListenedShare = .standard) -> [FakeABSProgress] {
         var rng = SplitMix64(seed: seed ^ 0x0B5E_55ED_9A0C_4E55)
         let day: Int64 = 86_400_000
         let reference = generatedProgressReference
@@ -101,9 +103,9 @@ extension FakeABSState {
         for item in books {
             let draw = rng.unit()
             let duration = item.duration
-            guard draw < 0.37, duration > 0 else { continue }
+            guard draw < share.listened, duration > 0 else { continue }
             let id = progressId(userId: userId, itemId: item.id)
-            if draw < 0.25 {
+            if draw < share.finished {
                 let finishedAt = reference - Int64(rng.unit() * Double(365 * day))
                 // Listened over days to weeks; the last sync lands a few ms after the finish.
                 let startedAt = finishedAt - Int64(duration * 1000 * (1.5 + rng.unit() * 20))

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// What goes wrong on the way to Hardcover, or in Hardcover itself.
@@ -50,6 +51,20 @@ public struct FakeHardcoverRequestRecord: Sendable, Equatable {
     /// "invalid_query", "top_level_limit_exceeded", "rate_limited", "validation-failed: <message>"...
     /// nil when it was answered with data.
     public var rejectedReason: String?
+}
+
+extension FakeHardcoverRequestRecord {
+    /// One line of JSON (keys sorted, no newline): {"cost", "fields" (the top-level fields' names),
+    /// "operation" (or null), "rejected" (why it was refused, or null), "status"}. What
+    /// `fake-abs --hardcover-log` writes for each answered request.
+    public var jsonLine: String {
+        let object: [String: Any] = [
+            "status": status, "cost": cost, "fields": topLevelFields,
+            "operation": operationName ?? NSNull(), "rejected": rejectedReason ?? NSNull(),
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 extension FakeHardcoverFault {

@@ -77,7 +77,7 @@ extension FakeHardcoverState {
             reply.headers += limiter.headers(now: now)
             record.status = reply.status
             record.rejectedReason = reason
-            log.append(record)
+            self.record(record)
             return .answer(reply)
         }
         func refuse(_ status: Int, _ body: HCJSON, reason: String) -> HCAdmission {
@@ -86,7 +86,7 @@ extension FakeHardcoverState {
 
         if let fault {
             if fault == .connectionReset {
-                log.append(record)
+                self.record(record)
                 return .drop
             }
             if let reply = fault.reply { return answer(reply, reason: "fault") }
@@ -156,7 +156,7 @@ extension FakeHardcoverState {
                           searchResultsAsString: searchAsString, headers: limiter.headers(now: now), record: record))
     }
 
-    func finish(_ record: FakeHardcoverRequestRecord) { log.append(record) }
+    func finish(_ record: FakeHardcoverRequestRecord) { self.record(record) }
 
     /// Validates and applies an admitted mutation, field after field, on the state's libraries, and
     /// logs it. A field refused by its handler answers its own `error`; one that fails (an in-band
@@ -192,7 +192,7 @@ extension FakeHardcoverState {
         }
         var record = answered
         if let injected { record.fault = injected }
-        log.append(record)
+        self.record(record)
         return reply
     }
 

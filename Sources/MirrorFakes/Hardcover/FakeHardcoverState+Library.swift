@@ -17,6 +17,16 @@ extension FakeHardcoverState {
         }
     }
 
+    /// Seeds `user`'s library with the catalog's first `count` books by id (all of them when it
+    /// has fewer), each "Want to Read", not owned, without reads; returns them as stored. For a
+    /// library of a given size (`fake-abs --hardcover-library`): a derived catalog holds the ABS
+    /// library's books first, in its order, the trap books it adds between them.
+    @discardableResult
+    public func seedWantToRead(firstBooks count: Int, for user: FakeHardcoverUser = .reader) -> [FakeHardcoverUserBook] {
+        let books = catalog.books.map(\.id).sorted().prefix(max(0, count))
+        return seed(books.map { FakeHardcoverUserBook(bookId: $0, status: .wantToRead) }, for: user)
+    }
+
     /// `user`'s library as it is now, by id.
     public func library(of user: FakeHardcoverUser = .reader) -> [FakeHardcoverUserBook] {
         library.library(of: user.id)

@@ -21,6 +21,7 @@ public actor FakeHardcoverState {
     /// `.mutationError` / `.mutationFailure`, taken one per mutation field.
     var mutationFaults: [(fault: FakeHardcoverFault, remaining: Int)] = []
     var log: [FakeHardcoverRequestRecord] = []
+    var observer: (@Sendable (FakeHardcoverRequestRecord) -> Void)?
     var library = HCLibrary()
 
     public init(catalog: FakeHardcoverCatalog, limits: FakeHardcoverLimits = .free, clock: FakeHardcoverClock = .real) {
@@ -105,6 +106,13 @@ public actor FakeHardcoverState {
 
     public func resetLog() { log.removeAll() }
 
+    /// Calls `handler` with every request answered from now on, as it is logged (in the state's
+    /// isolation: keep it quick). For a process that serves the fake to report what it answered
+    /// (`fake-abs --hardcover-log`); nil stops it.
+    public func observeRequests(_ handler: (@Sendable (FakeHardcoverRequestRecord) -> Void)?) {
+        observer = handler
+    }
+
     /// Requests counted today, left today, and the tokens in the bucket now.
     public func usage() -> (usedToday: Int, remainingToday: Int, bucket: Double) {
         limiter.advance(to: clock.now())
@@ -129,5 +137,9 @@ public actor FakeHardcoverState {
         return fault
     }
 
-    func record(_ record: FakeHardcoverRequestRecord) { log.append(record) }
+    /// Logs an answered request (every answer goes through here) and tells the observer.
+    func record(_ record: FakeHardcoverRequestRecord) {
+        log.append(record)
+        observer?(record)
+    }
 }

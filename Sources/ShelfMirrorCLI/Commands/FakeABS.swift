@@ -41,14 +41,36 @@ extension ShelfMirror {
         @Option(help: "Unrelated books in the fake Hardcover's catalog.")
         var hardcoverExtraBooks: Int = 200
 
+        // Hidden, for the benchmarks (bench/listening_bench.py):
+
+        /// The share of the books the admin user has listened to, 0–1 (by default about 3/8:
+        /// `FakeABSListenedShare.standard`), finished and in progress in the default's proportion;
+        /// 1 gives every book listening state.
+        @Option(help: .hidden)
+        var listened: Double?
+
+        /// With --hardcover: the fake Hardcover user of HARDCOVER_TOKEN starts with this many books
+        /// in their library: the first books of the catalog by id (mostly the library's own books,
+        /// in the library's order, traps between them), each "Want to Read", not owned, no reads.
+        @Option(help: .hidden)
+        var hardcoverLibrary: Int = 0
+
+        /// With --hardcover: appends one JSON line per request the fake Hardcover answers to this
+        /// file, as it answers it (`FakeHardcoverRequestRecord.jsonLine`: status, cost counted
+        /// against the quotas, top-level fields, operation name, why it was refused).
+        @Option(help: .hidden)
+        var hardcoverLog: String?
+
         func validate() throws {
             if items < 0 { throw ValidationError("--items must be 0 or more.") }
+            if let listened, !(0...1).contains(listened) { throw ValidationError("--listened must be between 0 and 1.") }
+            if hardcoverLibrary < 0 { throw ValidationError("--hardcover-library must be 0 or more.") }
             if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
             if hardcoverExtraBooks < 0 { throw ValidationError("--hardcover-extra-books must be 0 or more.") }
         }
 
         func run() async throws {
-            let state = FakeABSState.generated(items: items, seed: seed)
+            let state = FakeABSState.generated(items: items, seed: seed, listened: listened.map(FakeABSListenedShare.scaled) ?? .standard)
             let server = try await FakeABSServer.start(state: state, port: port)
             var hardcoverServer: FakeHardcoverServer? = nil
             if hardcover {
@@ -60,7 +82,10 @@ extension ShelfMirror {
                 case .supporter: .supporter
                 case .unlimited: .unlimited
                 }
-                hardcoverServer = try await FakeHardcoverServer.start(state: FakeHardcoverState(catalog: derived.catalog, limits: limits))
+                let hardcoverState = FakeHardcoverState(catalog: derived.catalog, limits: limits)
+                await hardcoverState.seedWantToRead(firstBooks: hardcoverLibrary)
+                if let hardcoverLog { try await Self.log(hardcoverState, to: hardcoverLog) }
+                hardcoverServer = try await FakeHardcoverServer.start(state: hardcoverState)
             }
             Console.out("ABS_URL=\(server.baseURL.absoluteString)")
             Console.out("ABS_TOKEN=\(FakeABSState.adminToken)")
@@ -81,6 +106,15 @@ extension ShelfMirror {
             sources.forEach { $0.cancel() }
             await hardcoverServer?.stop()
             await server.stop()
+        }
+
+        /// Appends every answered request to `path` as a JSON line (see `hardcoverLog`).
+        static func log(_ state: FakeHardcoverState, to path: String) async throws {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let file = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("--hardcover-log: cannot write \(path).")
+            }
+            await state.observeRequests { record in file.write(Data((record.jsonLine + "\n").utf8)) }
         }
     }
 }
