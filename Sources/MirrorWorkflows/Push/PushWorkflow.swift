@@ -49,6 +49,11 @@ enum PushRun {
         let started = Date()
         let requestsBefore = engine.adapter.requestCount
         var summary = PushSummary()
+        // Nothing accepted and no interrupted run to settle: nothing to ask the server either.
+        if changes.isEmpty, try engine.mirror.journalEntries(states: JournalState.open, target: engine.adapter.target).isEmpty {
+            if !options.dryRun { try engine.mirror.closeInterruptedPushRuns(target: engine.adapter.target) }
+            return summary
+        }
         try await engine.adapter.requireWritePermission()
         if !options.dryRun { summary.reconciled = try await engine.reconcile(chunkSize: options.chunkSize) }
 

@@ -84,6 +84,8 @@ public struct Settings: Sendable {
     /// config.toml: `owned`, `want_to_read`), and the listener's time zone (`TZ`, else the system's;
     /// `--tz` overrides it).
     public var listeningPolicy = ListeningPolicy()
+    /// What an unattended `run` accepts on its own: `[auto.abs]`, `[auto.hardcover]`, `[run]`.
+    public var autoPolicy = AutoPolicy()
     /// Every secret of every layer (tokens, the credentials of URLs), used or shadowed: what
     /// error texts are scrubbed of before they are printed or stored.
     public var redactor = Redactor()
@@ -154,8 +156,9 @@ public struct Settings: Sendable {
             matchConfig = try Self.matchConfig(config, path: configPath, text: text)
             diffPolicy = try Self.diffPolicy(config, path: configPath, text: text)
             listeningPolicy = try Self.listeningPolicy(config, path: configPath, text: text)
+            autoPolicy = try AutoPolicy.parse(config, path: configPath) { Self.line(of: $0, in: text) }
             if let unknown = config.keys.sorted().first(where: { key in
-                Self.configKeys[key] == nil && !["match.", "diff.", "hardcover."].contains(where: key.hasPrefix)
+                Self.configKeys[key] == nil && !["match.", "diff.", "hardcover.", "auto.", "run."].contains(where: key.hasPrefix)
             }) {
                 throw ConfigFile.ParseError(path: configPath, line: Self.line(of: unknown, in: text),
                                             reason: "unknown key \(unknown) (known: \(Self.configKeys.keys.sorted().joined(separator: ", ")))")
