@@ -3,8 +3,10 @@ SWIFT ?= swift
 SHELL := /bin/bash
 BIN_RELEASE = .build/release/shelfmirror
 SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: help setup build release test demo sample bench eval schema fixtures fuzz clean
+.PHONY: help setup build release install uninstall test demo sample bench eval schema fixtures fuzz clean
 
 help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
@@ -13,6 +15,8 @@ help:
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover (ARGS=... for scan)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
+	@echo "make install   install the release binary, man page, bash/zsh/fish completions, systemd user units (PREFIX=/usr/local, DESTDIR; BIN=path: a binary already built)"
+	@echo "make uninstall remove what make install installed (same PREFIX and DESTDIR)"
 	@echo "make schema    regenerate schema/mirror.sql from the binary"
 	@echo "make fixtures  regenerate fixtures/audio (needs ffmpeg and mutagen)"
 	@echo "make fuzz      fuzz the tag-reading shim with libFuzzer, ASan and UBSan for FUZZ_SECONDS (600); findings in .build/fuzz/artifacts"
@@ -25,6 +29,15 @@ build: setup
 
 release: setup
 	$(SWIFT) build -c release --static-swift-stdlib --product shelfmirror
+
+# The binary, its man page and completions (both from its own help), and example systemd user
+# units (shelfmirror.service + .timer: `shelfmirror run` every hour) under $(PREFIX)/share/shelfmirror/systemd.
+# BIN=path installs a binary already built, without building the release one. See .ci/install.sh.
+install: $(if $(BIN),,release)
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash .ci/install.sh install "$(or $(BIN),$(BIN_RELEASE))"
+
+uninstall:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash .ci/install.sh uninstall
 
 # The whole log is kept in .build/test.log; when a test fails, its findings are repeated at the end,
 # where a CI log's tail shows them.

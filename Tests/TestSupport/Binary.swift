@@ -87,8 +87,19 @@ public enum Binary {
         try spawnLock.withLock { try spawn(arguments, environment: environment, workingDirectory: workingDirectory) }
     }
 
+    /// Runs another program (`make`, `systemd-analyze`), found on PATH, to the end, spawned and
+    /// read like the binary (the same environment, without a developer's servers and tokens).
+    public static func runProgram(_ program: String, _ arguments: [String], environment: [String: String] = [:],
+                                  workingDirectory: String? = nil) async throws -> RunResult {
+        let (child, out, err) = try spawnLock.withLock {
+            try spawn(arguments, environment: environment, workingDirectory: workingDirectory, program: program)
+        }
+        return await finish(child, out, err)
+    }
+
+    /// `program`: another program than the binary, looked up on PATH by `env`.
     private static func spawn(_ arguments: [String], environment: [String: String],
-                              workingDirectory: String?) throws -> (Child, FileHandle, FileHandle) {
+                              workingDirectory: String?, program: String? = nil) throws -> (Child, FileHandle, FileHandle) {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "SHELFMIRROR_DB")
@@ -109,7 +120,8 @@ public enum Binary {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         // Another working folder through `env -C` (Swift's Glibc does not import
         // posix_spawn_file_actions_addchdir_np).
-        let command = workingDirectory.map { ["/usr/bin/env", "-C", $0, url.path] } ?? [url.path]
+        let executable = program.map { ["/usr/bin/env", $0] } ?? [url.path]
+        let command = workingDirectory.map { ["/usr/bin/env", "-C", $0] + executable } ?? executable
 
         let argv: [UnsafeMutablePointer<CChar>?] = (command + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
