@@ -138,4 +138,59 @@ struct RunCommandTests {
             #expect(bad.status == 78 && bad.stderr.contains("auto.abs.fill: unknown \"colour\""), "\(bad.stderr)")
         }
     }
+
+    @Test func theNotificationCarriesTheSummaryAndABrokenOneNeverFailsTheRun() async throws {
+        try await Servers.with(items: 20) { servers in
+            let env = try Self.environment(servers)
+            let hook = FakeWebhookState()
+            try await withFakeWebhook(hook) { webhook in
+                let url = webhook.baseURL.absoluteString + "/hooks/shelfmirror"
+                let json = servers.folder.file("summary.json")
+                let first = try await Binary.run(["run", "--push", "--notify", url, "--summary-json", json, "--db", servers.db]
+                                                 + HardcoverCommandTests.fast, environment: env)
+                #expect(first.status == 0, "\(first.stderr)")
+                let received = await hook.received()
+                #expect(received.count == 1)
+                let firstBody = try #require(received.first).body
+                let sent = try #require(try JSONSerialization.jsonObject(with: firstBody) as? [String: Any])
+                let written = try Self.summary(json)
+                #expect(sent["accepted"] as? [String: Int] == written["accepted"] as? [String: Int])
+                #expect((sent["accepted"] as? [String: Int])?["hardcover"] ?? 0 > 0)
+                #expect(received.first?.headers["content-type"] == "application/json" && received.first?.path == "/hooks/shelfmirror")
+                #expect((written["notification"] as? [String: Any])?["sent"] as? Bool == true)
+
+                // Nothing happened: no notification, unless asked for always; ntfy's shape.
+                _ = try await Binary.run(["run", "--notify", url, "--db", servers.db] + HardcoverCommandTests.fast, environment: env)
+                let quiet = try await Binary.run(["run", "--notify", url, "--db", servers.db] + HardcoverCommandTests.fast, environment: env)
+                #expect(quiet.status == 0)
+                let afterQuiet = await hook.received().count
+                let always = try await Binary.run(["run", "--notify", url, "--notify-always", "--notify-format", "ntfy", "--db", servers.db]
+                                                  + HardcoverCommandTests.fast, environment: env)
+                #expect(always.status == 0)
+                let all = await hook.received()
+                #expect(all.count == afterQuiet + 1)
+                let ntfy = try #require(all.last)
+                #expect(ntfy.headers["title"] == "shelfmirror: run done" && ntfy.headers["priority"] == "default")
+                #expect(ntfy.text.hasPrefix("shelfmirror run ok: "))
+                let apprise = try await Binary.run(["run", "--notify", url, "--notify-always", "--notify-format", "apprise", "--db", servers.db]
+                                                   + HardcoverCommandTests.fast, environment: env)
+                #expect(apprise.status == 0)
+                let lastBody = try #require(await hook.received().last).body
+                let body = try #require(try JSONSerialization.jsonObject(with: lastBody) as? [String: String])
+                #expect(body["type"] == "info" && body["title"] == "shelfmirror: run done" && body["body"]?.hasPrefix("shelfmirror run ok") == true)
+
+                // A receiver that refuses, and one that is not there: reported, the run still 0.
+                await hook.answer(500)
+                let refused = try await Binary.run(["run", "--notify", url, "--notify-always", "--summary-json", json, "--db", servers.db]
+                                                   + HardcoverCommandTests.fast, environment: env)
+                #expect(refused.status == 0, "\(refused.stderr)")
+                #expect(refused.stderr.contains("warning: the notification was not delivered") && refused.stderr.contains("HTTP 500"))
+                #expect((try Self.summary(json)["notification"] as? [String: Any])?["sent"] as? Bool == false)
+                let nowhere = try await Binary.run(["run", "--notify", "http://127.0.0.1:9/hook?token=secret-value", "--notify-always",
+                                                    "--db", servers.db] + HardcoverCommandTests.fast, environment: env)
+                #expect(nowhere.status == 0)
+                #expect(nowhere.stderr.contains("could not be reached") && !nowhere.stderr.contains("secret-value"))
+            }
+        }
+    }
 }

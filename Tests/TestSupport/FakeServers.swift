@@ -27,3 +27,9 @@ func withStopping<State, T>(_ server: FakeServer<State>, isolation: isolated (an
     await server.stop()
     return result
 }
+
+/// Runs `body` with a webhook receiver on loopback, and stops it when `body` returns or throws.
+public func withFakeWebhook<T>(_ state: FakeWebhookState, isolation: isolated (any Actor)? = #isolation,
+                               _ body: (FakeWebhookServer) async throws -> T) async throws -> T {
+    try await withStopping(try await FakeWebhookServer.start(state: state), isolation: isolation, body)
+}

@@ -62,6 +62,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
         public var step: String
         public var message: String
     }
+    public struct NotificationPart: Sendable, Codable, Equatable {
+        public var sent: Bool
+        public var error: String?
+    }
 
     public var startedAt: String
     public var finishedAt = ""
@@ -76,6 +80,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var push: [String: PushPart] = [:]
     public var waiting = Waiting()
     public var errors: [Failure] = []
+    /// Whether `--notify` delivered it (nil: no notification was due).
+    public var notification: NotificationPart?
 
     /// Whether anything happened worth telling: something new, decided, pushed or failed.
     public var happened: Bool {
@@ -108,10 +114,35 @@ public struct RunSummary: Sendable, Codable, Equatable {
     }
 }
 
+/// How a run's notification is shaped: `json` (a generic webhook), `ntfy`, `apprise`.
+public typealias NotificationFormat = MirrorRemote.NotificationFormat
+
 /// `run`: the whole cycle for a timer — sync → scan (the synced items' files that are here) →
 /// match → diff → accept by the policy → push (only when asked) — each step logged, a failed
 /// step recorded and the offline steps still done; nothing is pushed after a failed sync.
 public enum RunWorkflow {
+    /// The mirror, for writing; another process writing it is "try later" (75): a timer's next
+    /// run goes on.
+    public static func openMirror(_ settings: Settings) throws -> Mirror {
+        do {
+            return try settings.openMirror()
+        } catch let e as StoreError {
+            guard case .busy(let pid) = e.code else { throw e }
+            throw WorkflowError(summary: "another shelfmirror is writing the mirror" + (pid.map { " (process \($0))" } ?? "")
+                                    + ": this run stops here", hint: "The next run goes on; nothing was done.", kind: .rateLimited)
+        }
+    }
+
+    /// Sends the summary to `url` when something happened or failed (or `always`), and records
+    /// in the summary whether it was delivered. A notification that fails never fails the run.
+    public static func notify(_ summary: inout RunSummary, url: String, format: NotificationFormat, always: Bool) async {
+        guard always || summary.happened else { return }
+        let ok = summary.status == "ok"
+        let note = RunNotification(title: ok ? "shelfmirror: run done" : "shelfmirror: run failed", message: summary.line,
+                                   json: summary.json, failed: !ok)
+        let problem = await Notifier.send(note, to: url, format: format)
+        summary.notification = .init(sent: problem == nil, error: problem)
+    }
     public static func run(mirror: Mirror, settings: Settings, options: RunOptions,
                            log: (RunStepLog) -> Void) async -> (summary: RunSummary, error: UserFacingError?) {
         var summary = RunSummary(startedAt: ISO8601.now())

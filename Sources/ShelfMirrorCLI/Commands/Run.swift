@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import MirrorCore
-import MirrorStore
 import MirrorWorkflows
+
+extension NotificationFormat: ExpressibleByArgument {}
 
 extension ShelfMirror {
     struct Run: AsyncParsableCommand {
@@ -10,19 +11,20 @@ extension ShelfMirror {
             commandName: "run",
             abstract: "The whole cycle for a timer: sync, scan, match, diff, accept by your policy, push (with --push), a summary.",
             discussion: """
-                For cron or a systemd timer. Each step logs one line to standard error (--log-format \\
-                json for log collectors); the summary is one line on standard output, and with \\
-                --summary-json a file. Nothing is accepted that `[auto]` in config.toml does not \\
-                name (`run --explain-policy` shows what it would accept now, by field); nothing is \\
+                For cron or a systemd timer. Each step logs one line to standard error (--log-format \
+                json for log collectors); the summary is one line on standard output, and with \
+                --summary-json a file. Nothing is accepted that `[auto]` in config.toml does not \
+                name (`run --explain-policy` shows what it would accept now, by field); nothing is \
                 pushed without --push or `[run] push = true`, nor after a sync that failed.
 
-                A run while another is writing the mirror exits 75 at once; a server that is down \\
+                A run while another is writing the mirror exits 75 at once; a server that is down \
                 makes the run exit 69 after the offline steps, and the next run goes on.
 
                 Examples:
                   shelfmirror run --explain-policy
                   shelfmirror run --push --summary-json /var/tmp/shelfmirror.json
                   shelfmirror run --log-format json
+                  shelfmirror run --push --notify https://ntfy.sh/my-topic --notify-format ntfy
                 """)
 
         enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -43,6 +45,15 @@ extension ShelfMirror {
         @Option(help: "Log lines on standard error: text or json (one object a line).")
         var logFormat: LogFormat = .text
 
+        @Option(help: ArgumentHelp("POST the summary to this address when something happened or failed.", valueName: "url"))
+        var notify: String?
+
+        @Option(help: "The notification's body: json (the summary, for a generic webhook), ntfy, or apprise.")
+        var notifyFormat: NotificationFormat = .json
+
+        @Flag(help: "Notify after every run, even one that changed nothing.")
+        var notifyAlways = false
+
         @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
                                    valueName: "zone"))
         var tz: String?
@@ -55,14 +66,7 @@ extension ShelfMirror {
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
-            let mirror: Mirror
-            do {
-                mirror = try settings.openMirror()
-            } catch let e as StoreError {
-                guard case .busy(let pid) = e.code else { throw e }
-                throw WorkflowError(summary: "another shelfmirror is writing the mirror" + (pid.map { " (process \($0))" } ?? "")
-                                        + ": this run stops here", hint: "The next run goes on; nothing was done.", kind: .rateLimited)
-            }
+            let mirror = try RunWorkflow.openMirror(settings)
             var listening = settings.listeningPolicy
             if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
 
@@ -75,7 +79,13 @@ extension ShelfMirror {
 
             let options = RunOptions(push: push, listening: listening, pacing: hardcover.pacing)
             let format = logFormat
-            let (summary, error) = await RunWorkflow.run(mirror: mirror, settings: settings, options: options) { Self.log($0, format: format) }
+            var (summary, error) = await RunWorkflow.run(mirror: mirror, settings: settings, options: options) { Self.log($0, format: format) }
+            if let notify {
+                await RunWorkflow.notify(&summary, url: notify, format: notifyFormat, always: notifyAlways)
+                if let problem = summary.notification?.error {
+                    Console.err("warning: the notification was not delivered: \(settings.redactor.scrub(problem)); the run itself is not affected")
+                }
+            }
             Console.out(summary.line)
             if let summaryJson {
                 do {
