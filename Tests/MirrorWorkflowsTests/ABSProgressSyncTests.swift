@@ -92,9 +92,10 @@ struct ABSProgressSyncTests {
             #expect(summary.progress.stored == seeded.count)
             #expect(summary.progress.finished == seeded.filter(\.isFinished).count)
             #expect(summary.progress.skipped == 0)
-            // One more request than before progress was mirrored: /api/me, read once.
-            #expect(summary.requests == 3 + 1 + 3, "status, me, libraries, a page of 500, 3 chunks of 100 (\(s.waits.all))")
-            #expect(await s.state.requests().filter { $0.route == .me }.count == 1)
+            // The server's version, the user and the progress in one request (POST /api/authorize), read once.
+            #expect(summary.requests == 2 + 1 + 3, "authorize, libraries, a page of 500, 3 chunks of 100 (\(s.waits.all))")
+            let log = await s.state.requests()
+            #expect(log.filter { $0.route == .authorize }.count == 1 && !log.contains { $0.route == .me || $0.route == .status })
         }
     }
 

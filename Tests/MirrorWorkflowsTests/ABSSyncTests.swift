@@ -102,7 +102,7 @@ struct ABSSyncTests {
             #expect(summary.counts.fetched == books.count)
             #expect(summary.skipped.map(\.name) == ["Podcasts"])
             // status + me (the listening state) + libraries + pages of 500 + chunks of 100
-            #expect(summary.requests == 3 + (books.count + 499) / 500 + (books.count + 99) / 100, "retries waited \(s.waits.all)")
+            #expect(summary.requests == 2 + (books.count + 499) / 500 + (books.count + 99) / 100, "retries waited \(s.waits.all)")
 
             let mirrored = try Self.mirrored(s.mirror)
             #expect(mirrored.count == books.count)
@@ -162,7 +162,7 @@ struct ABSSyncTests {
             // Nothing changed: only the listing is read.
             let third = try await s.sync()
             #expect(third.counts.fetched == 0)
-            #expect(third.requests == 3 + 4, "retries waited \(s.waits.all)")
+            #expect(third.requests == 2 + 4, "retries waited \(s.waits.all)")
         }
     }
 
@@ -172,7 +172,7 @@ struct ABSSyncTests {
             await s.state.inject(.status(502, html: true), on: .batchGet)
             await s.state.inject(.connectionReset, on: .batchGet)
             await s.state.inject(.status(429, retryAfter: 1), on: .libraries)
-            await s.state.inject(.latency(milliseconds: 50), on: .status)
+            await s.state.inject(.latency(milliseconds: 50), on: .authorize)
             await s.state.inject(.truncatedBody, on: .batchGet)
             let summary = try await s.sync()
             #expect(summary.counts.fetched == 300)
@@ -195,7 +195,7 @@ struct ABSSyncTests {
     static let permanentFaults: [PermanentFault] = [
         PermanentFault(name: "500 on listing", fault: .status(500), route: .libraryItems, code: .serverError(status: 500)),
         PermanentFault(name: "HTML page", fault: .status(200, html: true), route: .libraries, code: .htmlPage(status: 200)),
-        PermanentFault(name: "404 HTML", fault: .status(404, html: true), route: .status, code: .htmlPage(status: 404)),
+        PermanentFault(name: "404 HTML", fault: .status(404, html: true), route: .authorize, code: .htmlPage(status: 404)),
         PermanentFault(name: "malformed JSON", fault: .malformedJSON, route: .batchGet, code: .badResponse("not valid JSON (truncated or damaged)")),
         PermanentFault(name: "empty body", fault: .emptyBody, route: .libraryItems, code: .badResponse("the body is empty")),
         PermanentFault(name: "connection reset", fault: .connectionReset, route: .batchGet, code: .connectionClosed),

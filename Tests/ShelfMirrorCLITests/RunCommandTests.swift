@@ -86,6 +86,7 @@ struct RunCommandTests {
             #expect(log.allSatisfy { $0.operationName?.hasPrefix("Library") == true }, "only the library read: \(log.map { $0.operationName ?? "?" })")
             let absLog = await servers.absState.requests()
             #expect(!absLog.isEmpty && !absLog.contains { $0.method == "PATCH" || $0.path.hasSuffix("/batch/update") }, "no write to AudiobookShelf")
+            #expect(absLog.count <= 3, "authorize, libraries, one page of the listing: \(absLog.map(\.path))")
             let after = await servers.state.library()
             #expect(after.map(\.reads.count) == library.map(\.reads.count))
         }

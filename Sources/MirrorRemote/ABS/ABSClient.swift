@@ -59,6 +59,13 @@ public final class ABSClient: Sendable {
         ABSMapping.listening(try await get("/api/me"))
     }
 
+    /// POST /api/authorize: the token's user with their listening state (as `meWithProgress`)
+    /// and the server's version, in one request: what a sync needs before the listing.
+    public func authorize() async throws -> (version: String, listening: ListeningState) {
+        let w: WireAuthorize = try await post("/api/authorize", body: Data("{}".utf8))
+        return (w.serverSettings?.version ?? "unknown", ABSMapping.listening(w.user))
+    }
+
     public func libraries() async throws -> [Library] {
         let w: WireLibraries = try await get("/api/libraries")
         return w.libraries.map(ABSMapping.library)

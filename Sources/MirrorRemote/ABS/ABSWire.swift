@@ -43,6 +43,16 @@ struct FlexBool: Decodable, Equatable {
     }
 }
 
+/// POST /api/authorize: the token's user as /api/me gives it, and the server's settings.
+struct WireAuthorize: Decodable {
+    struct ServerSettings: Decodable {
+        let version: String?
+    }
+
+    let user: WireMe
+    let serverSettings: ServerSettings?
+}
+
 struct WireStatus: Decodable {
     let app: String?
     let serverVersion: String?

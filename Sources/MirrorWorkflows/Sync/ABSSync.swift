@@ -69,9 +69,8 @@ public enum ABSSync {
         progress: (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncSummary {
         let started = Date()
-        let status = try await client.status()
-        // The user and their listening state: one request, stored whole below.
-        let listening = try await client.meWithProgress()
+        // The server's version, the user and their listening state: one request, stored below.
+        let (version, listening) = try await client.authorize()
         let all = try await client.libraries()
         let (selected, skipped) = try select(all, options.library)
         try mirror.saveLibraries(all)
@@ -93,7 +92,7 @@ public enum ABSSync {
         }
         let seconds = Date().timeIntervalSince(started)
         try mirror.finishSyncRun(id: runId, counts: counts, requests: client.requestCount, duration: seconds, error: nil)
-        return SyncSummary(runId: runId, serverVersion: status.version, libraries: selected.map(\.name),
+        return SyncSummary(runId: runId, serverVersion: version, libraries: selected.map(\.name),
                            libraryIds: selected.map(\.id), skipped: skipped,
                            counts: counts, progress: listened, requests: client.requestCount, seconds: seconds)
     }
