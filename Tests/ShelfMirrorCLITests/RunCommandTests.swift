@@ -50,6 +50,9 @@ struct RunCommandTests {
             }
             let s1 = try Self.summary(json)
             let accepted = try #require(s1["accepted"] as? [String: Int])
+            let pushedParts = try #require(s1["push"] as? [String: [String: Any]])
+            let listed = (pushedParts["abs"]?["changes"] as? [String]) ?? []
+            #expect(!listed.isEmpty && listed.allSatisfy { $0.hasSuffix(" — narrators") }, "what was pushed, by item and field: \(listed)")
             #expect((accepted["hardcover"] ?? 0) > 0 && (accepted["abs"] ?? 0) > 0)
 
             // Exactly what the policy names went out: narrators fills; every other field still waits.

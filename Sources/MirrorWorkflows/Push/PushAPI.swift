@@ -45,6 +45,8 @@ public struct PushSummary: Sendable {
     public var requests = 0
     /// For a dry run: the requests that would be sent.
     public var planned: [PlannedRequest] = []
+    /// What was applied (for a dry run: what would be): item title and field.
+    public var applied: [(item: String, field: String)] = []
     /// Why each conflict or failure happened: item title, field, reason.
     public var problems: [(item: String, field: String, reason: String)] = []
     /// What the user should know of fields applied: item title, field, note (an undo that left

@@ -151,6 +151,7 @@ extension PushSummary {
         for (w, reason) in outcome.conflicts + outcome.failed + outcome.unsettled + outcome.deferred {
             problems.append((title(w.itemId), w.field.rawValue, reason))
         }
+        applied += outcome.applied.map { (title($0.itemId), $0.field.rawValue) }
         for (w, notice) in outcome.notices {
             notices.append((title(w.itemId), w.field.rawValue, notice))
         }

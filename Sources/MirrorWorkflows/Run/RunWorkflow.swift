@@ -49,7 +49,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public struct PushPart: Sendable, Codable, Equatable {
         public var run: Int64?
         public var pushed = 0, conflicts = 0, failed = 0, deferred = 0, requests = 0
-        /// What was pushed and what went wrong: "title — field: reason".
+        /// What was pushed: "title — field", the first 200.
+        public var changes: [String] = []
+        /// What went wrong: "title — field: reason".
         public var problems: [String] = []
     }
     public struct Waiting: Sendable, Codable, Equatable {
@@ -252,6 +254,7 @@ public enum RunWorkflow {
                             }
                             let part = RunSummary.PushPart(run: s.runId, pushed: s.pushed, conflicts: s.conflicts, failed: s.failed,
                                                            deferred: s.deferred, requests: s.requests,
+                                                           changes: s.applied.prefix(200).map { "\($0.item) — \($0.field)" },
                                                            problems: s.problems.map { "\($0.item) — \($0.field): \($0.reason)" })
                             summary.push[target.rawValue] = part
                             log(RunStepLog(step: "push-\(target.rawValue)", message: "\(target.serverName): \(part.pushed) pushed, "
