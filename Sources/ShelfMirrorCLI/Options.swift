@@ -74,3 +74,23 @@ struct HardcoverPacingOptions: ParsableArguments {
         HardcoverPacing(perMinute: hardcoverRate, burst: hardcoverBurst, dailyReserve: hardcoverReserve, maxRequests: maxHardcoverRequests)
     }
 }
+
+/// `--tz`: the time zone Hardcover's dates are days in, over the settings' (`TZ`, else the system's).
+struct TimeZoneOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
+                               valueName: "zone"))
+    var tz: String?
+
+    func validate() throws {
+        if let tz, Settings.timeZone(named: tz) == nil {
+            throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
+        }
+    }
+
+    /// The settings' listening policy, in this time zone when one was given.
+    func listening(_ settings: Settings) -> ListeningPolicy {
+        var policy = settings.listeningPolicy
+        if let zone = tz.flatMap(Settings.timeZone(named:)) { policy.timeZone = zone }
+        return policy
+    }
+}

@@ -48,9 +48,7 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Only this field; repeat for more.", valueName: "field"))
         var field: [ChangeField] = []
 
-        @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
-                                   valueName: "zone"))
-        var tz: String?
+        @OptionGroup var timeZone: TimeZoneOption
 
         @Option(help: ArgumentHelp("Only proposals with this status: open (pending and accepted), pending, accepted, rejected, superseded, all.", valueName: "status"))
         var status: String = "open"
@@ -69,9 +67,6 @@ extension ShelfMirror {
                 let names = ChangeListing.statusNames
                 throw ValidationError("--status must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "all").")
             }
-            if let tz, Settings.timeZone(named: tz) == nil {
-                throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
-            }
             if let target, let other = field.first(where: { $0.target != target }) {
                 throw ValidationError("--field \(other.rawValue) is a field of --target \(other.target.rawValue), not \(target.rawValue).")
             }
@@ -80,8 +75,7 @@ extension ShelfMirror {
         func run() throws {
             let settings = try global.settings
             let mirror = try settings.openMirror()
-            var listening = settings.listeningPolicy
-            if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
+            let listening = timeZone.listening(settings)
             let report = try ChangeListing.run(mirror: mirror, policy: settings.diffPolicy, listening: listening,
                                                targets: target.map { [$0] } ?? Set(PushTarget.allCases),
                                                itemIds: ItemReference.resolve(item, mirror: mirror),

@@ -28,15 +28,7 @@ extension ShelfMirror {
         @Option(help: ArgumentHelp("Only this target's proposals: abs or hardcover; both by default.", valueName: "target"))
         var target: PushTarget?
 
-        @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
-                                   valueName: "zone"))
-        var tz: String?
-
-        func validate() throws {
-            if let tz, Settings.timeZone(named: tz) == nil {
-                throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
-            }
-        }
+        @OptionGroup var timeZone: TimeZoneOption
 
         func run() throws {
             guard isatty(STDIN_FILENO) == 1 else {
@@ -46,8 +38,7 @@ extension ShelfMirror {
             let settings = try global.settings
             let mirror = try settings.openMirror()
             var decider = TerminalDecider(terminal: Terminal.current)
-            var listening = settings.listeningPolicy
-            if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
+            let listening = timeZone.listening(settings)
             let s = try ReviewSession.run(mirror: mirror, decider: &decider, policy: settings.diffPolicy, listening: listening,
                                           targets: target.map { [$0] } ?? Set(PushTarget.allCases), config: settings.matchConfig)
             Console.err("Reviewed \(s.items) items: \(s.accepted) accepted, \(s.rejected) rejected, \(s.edited) edited, "

@@ -54,21 +54,12 @@ extension ShelfMirror {
         @Flag(help: "Notify after every run, even one that changed nothing.")
         var notifyAlways = false
 
-        @Option(help: ArgumentHelp("The time zone Hardcover dates are days in (IANA name); default: TZ, else the system's.",
-                                   valueName: "zone"))
-        var tz: String?
-
-        func validate() throws {
-            if let tz, Settings.timeZone(named: tz) == nil {
-                throw ValidationError("--tz \(tz) is not a time zone; give an IANA name such as Europe/Berlin, America/New_York or UTC.")
-            }
-        }
+        @OptionGroup var timeZone: TimeZoneOption
 
         func run() async throws {
             let settings = try Settings(flags: .init(database: global.db, absURL: server.absURL))
             let mirror = try RunWorkflow.openMirror(settings)
-            var listening = settings.listeningPolicy
-            if let zone = tz.flatMap(Settings.timeZone(named:)) { listening.timeZone = zone }
+            let listening = timeZone.listening(settings)
 
             if explainPolicy {
                 _ = try ChangeListing.run(mirror: mirror, policy: settings.diffPolicy, listening: listening, itemIds: nil, fields: nil,
