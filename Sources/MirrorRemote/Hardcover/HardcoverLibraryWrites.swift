@@ -177,7 +177,7 @@ extension HardcoverClient {
         case .insertRead, .updateRead:
             var owner = answer.user_book_read?.user_book_id
             if owner == nil, case .insertRead(let userBookId, _) = mutation { owner = userBookId }
-            guard let row = answer.user_book_read, let read = HardcoverMapping.read(row.read), let owner else {
+            guard let row = answer.user_book_read, let read = HardcoverMapping.read(row), let owner else {
                 return .failed("\(name) answered no read that can be read\(idText)", unknown: true)
             }
             return .read(read, userBookId: owner)

@@ -9,22 +9,7 @@ struct WireMutationAnswer: Decodable {
     var error: String?
     var id: Int?
     var user_book: WireUserBook?
-    var user_book_read: WireMutatedRead?
-}
-
-/// A user_book_reads row as a mutation answers it: with its user book's id.
-struct WireMutatedRead: Decodable {
-    var id: Int?
-    var user_book_id: Int?
-    var edition_id: Int?
-    var started_at: String?
-    var finished_at: String?
-    var progress_seconds: Int?
-
-    var read: WireUserBookRead {
-        WireUserBookRead(id: id, edition_id: edition_id, started_at: started_at, finished_at: finished_at,
-                         progress_seconds: progress_seconds)
-    }
+    var user_book_read: WireUserBookRead?
 }
 
 /// One aliased field of the pre-read: `bN: me { id books: user_books(...) }`.

@@ -215,6 +215,8 @@ struct WireLossy<Value: Decodable>: Decodable {
 
 struct WireUserBookRead: Decodable {
     var id: Int?
+    /// Only in a mutation's answer (the library read nests reads in their user book).
+    var user_book_id: Int?
     var edition_id: Int?
     var started_at: String?
     var finished_at: String?
