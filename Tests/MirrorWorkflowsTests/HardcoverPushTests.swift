@@ -182,3 +182,23 @@ extension HardcoverPushTests {
         }
     }
 }
+
+extension HardcoverPushTests {
+    /// Push sends only what was accepted: a rejected edition is not set on the new user book, and
+    /// "Read" accepted without its read is refused (Hardcover would date a read today).
+    @Test func onlyTheAcceptedFieldsAreWritten() async throws {
+        try await withAccepted { setup, rows in
+            let finished = rows.filter { $0.field == .read && ReadValue(json: $0.proposed)?.finishedOn != nil }
+            let (a, b) = (try #require(finished.first), try #require(finished.dropFirst().first))
+            let editionOfA = try #require(rows.first { $0.itemId == a.itemId && $0.field == .edition })
+            let readOfB = try #require(rows.first { $0.itemId == b.itemId && $0.field == .read })
+            try setup.mirror.decide(changeIds: [editionOfA.id, readOfB.id], status: .rejected)
+            let summary = try await HardcoverPushWorkflow.run(mirror: setup.mirror, client: setup.client())
+            let library = await setup.hardcover.library()
+            let bookA = try #require(library.first { $0.bookId == a.bookId })
+            #expect(bookA.editionId == nil && bookA.reads.first?.editionId != nil, "the read is on the audiobook edition; the user book's edition was rejected")
+            #expect(!library.contains { $0.bookId == b.bookId }, "B's status alone is refused")
+            #expect(summary.problems.contains { $0.reason.contains("accept the item's read too") })
+        }
+    }
+}

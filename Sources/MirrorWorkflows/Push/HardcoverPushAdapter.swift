@@ -153,7 +153,8 @@ struct HardcoverPushAdapter: PushAdapter {
             // Inserted "Currently Reading" until its read exists, when it is to be "Read".
             let first: HardcoverReadingStatus = status == .read ? .currentlyReading : status
             var fields: [HardcoverInputField: HardcoverInputValue] = [.statusId: .int(first.rawValue)]
-            if let e = edition ?? newRead?.editionId ?? audioEdition { fields[.editionId] = .int(e) }
+            // Only what was accepted: an edition left undecided stays unset.
+            if let edition { fields[.editionId] = .int(edition) }
             plan.waves[0].append(.insertUserBook(bookId: entry.bookId, fields: fields))
             if first != status { plan.waves[2].append(.updateUserBook(id: HardcoverWritePlan.insertedUserBook, fields: [.statusId: .int(status.rawValue)])) }
             id = HardcoverWritePlan.insertedUserBook
