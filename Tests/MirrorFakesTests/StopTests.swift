@@ -17,7 +17,8 @@ struct StopTests {
             await server.stop()
             // The connections were closed by the server. (Whether the port still answers is not
             // asked: other tests' servers may take the freed port at once.)
-            let open = await Self.stillOpen(sockets.filter { $0 >= 0 }, after: 30)
+            // A bound, not a wait: on two cores shared with a compiler the stop has taken over 30 s.
+            let open = await Self.stillOpen(sockets.filter { $0 >= 0 }, after: 120)
             #expect(open.isEmpty, "\(open.count) of \(sockets.count) connections left open")
             sockets.forEach { close($0) }
         }
@@ -25,8 +26,9 @@ struct StopTests {
 
     /// A request the server still holds when the stop's limit has passed is cut off, unanswered,
     /// and the stop returns: a stalled request cannot keep a stopped server alive. (Without the
-    /// cut-off, the stop waits out the ten-minute hold and the time limit fails the test.)
-    @Test(.timeLimit(.minutes(1))) func aRequestHeldPastTheLimitIsCutOff() async throws {
+    /// cut-off, the stop waits out the ten-minute hold and the time limit fails the test; the
+    /// limit leaves room for a machine whose two cores are busy with other work.)
+    @Test(.timeLimit(.minutes(3))) func aRequestHeldPastTheLimitIsCutOff() async throws {
         let state = FakeABSState.generated(items: 1)
         let server = try await FakeABSServer.start(state: state)
         await state.inject(.latency(milliseconds: 600_000), on: .status)
