@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v9-hardcover-library", migrate: v9HardcoverLibrary)
         migrator.registerMigration("v10-targets", migrate: v10Targets)
         migrator.registerMigration("v11-hardcover-gaps", migrate: v11HardcoverGaps)
+        migrator.registerMigration("v13-match-journal", migrate: v13MatchJournal)
         return migrator
     }
 

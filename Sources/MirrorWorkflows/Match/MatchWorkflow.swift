@@ -36,24 +36,52 @@ public struct MatchSummary: Sendable {
     /// Of the scored items, by outcome.
     public var byStatus: [MatchStatus: Int]
     public var seconds: Double
+    /// Items whose candidates were gathered this run (to see whether they changed): every open
+    /// item at the first match, after new weights and with `--rematch`; then only the items
+    /// something they could depend on changed for (the match journal), none when nothing changed.
+    public var gathered: Int = 0
 }
 
 /// `match`: scores every item against its candidate books, offline. An item is scored again only
 /// when what it depends on changed (its metadata, its candidates, or the weights), and never
 /// when the user decided about it.
+///
+/// A match over every item reads the match journal first (`MatchChanges`): when nothing changed
+/// since the last complete match with the same weights, nothing is gathered or scored; when
+/// something did, only the items it could reach are gathered. `--rematch`, new weights, a match
+/// of some items and the first match gather every item asked for.
 public enum MatchWorkflow {
+    /// Changes when how candidates are gathered changes: a new version matches every item again.
+    static let gatheringVersion = "gathering-1"
+
     public static func run(mirror: Mirror, options: MatchOptions = MatchOptions(),
                            progress: (MatchProgress) -> Void = { _ in }) throws -> MatchSummary {
         let started = Date()
-        let items = try mirror.matchItems(ids: options.itemIds)
-        let states = try mirror.matchStates()
         let configKey = options.config.fingerprint
+        let journalKey = Fingerprint.of([configKey, gatheringVersion, "\(CandidateQueries.defaultFullTextLimit)"])
+        // Only a match over every item reads and clears the journal.
+        let journal = options.itemIds == nil ? try mirror.matchJournal() : nil
+        let incremental = !options.rematch && journal?.fingerprint == journalKey
+        let items: [MatchItem]
+        if let journal, incremental {
+            if journal.isEmpty {
+                let totals = try mirror.matchTotals()
+                progress(MatchProgress(done: totals.items, total: totals.items))
+                return MatchSummary(items: totals.items, scored: 0, unchanged: totals.items - totals.pinned, pinned: totals.pinned,
+                                    byStatus: [:], seconds: Date().timeIntervalSince(started), gathered: 0)
+            }
+            items = try MatchChanges.affectedItems(journal, mirror: mirror)
+        } else {
+            items = try mirror.matchItems(ids: options.itemIds)
+        }
+        let states = try mirror.matchStates()
         var summary = MatchSummary(items: items.count, scored: 0, unchanged: 0, pinned: 0, byStatus: [:], seconds: 0)
         let open = items.filter { item in
             guard states[item.itemId]?.pinned == true else { return true }
             summary.pinned += 1
             return false
         }
+        summary.gathered = open.count
         var done = summary.pinned
         // Candidates are gathered and scored on every core, each worker with its own read-only
         // connection (WAL lets them read while this one writes); results are stored here.
@@ -97,6 +125,16 @@ public enum MatchWorkflow {
             summary.scored += results.count
             done += chunk.count
             progress(MatchProgress(done: done, total: items.count))
+        }
+        if let journal {
+            if incremental {
+                // Only the items the changes reached were read: the others are unchanged.
+                let totals = try mirror.matchTotals()
+                summary.items = totals.items
+                summary.pinned = totals.pinned
+                summary.unchanged = totals.items - totals.pinned - summary.scored
+            }
+            try mirror.completeMatch(fingerprint: journalKey, journal: journal)
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
