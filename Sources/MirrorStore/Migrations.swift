@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v10-targets", migrate: v10Targets)
         migrator.registerMigration("v11-hardcover-gaps", migrate: v11HardcoverGaps)
         migrator.registerMigration("v13-match-journal", migrate: v13MatchJournal)
+        migrator.registerMigration("v14-diff-stamps", migrate: v14DiffStamps)
         return migrator
     }
 

@@ -4,6 +4,9 @@ import MirrorStore
 
 public struct DiffSummary: Sendable {
     public var items: Int
+    /// Items whose proposals this refresh rebuilt: 0 when nothing the proposals are made from
+    /// changed since the last whole refresh (the mirror's stamp is the same), which then did none.
+    public var considered: Int
     /// Open proposals after the refresh.
     public var open: Int
     public var new: Int
@@ -14,8 +17,16 @@ public struct DiffSummary: Sendable {
 /// matched book and edition (auto, needs review or confirmed matches) and from the files' tags;
 /// an ignored item gets none. A proposal whose base or value changed since it was made (ABS or
 /// Hardcover data changed) supersedes the old one, and the old decision no longer applies.
+///
+/// A whole refresh (no `itemIds`) records the mirror's stamp of its inputs (`Mirror.diffStamp`);
+/// the next one, finding the same stamp, has nothing to do and does nothing.
 public enum DiffWorkflow {
     public static func refresh(mirror: Mirror, policy: DiffPolicy = DiffPolicy(), itemIds: Set<String>? = nil) throws -> DiffSummary {
+        let whole = itemIds == nil
+        let fingerprint = policy.stampFingerprint
+        if whole, let last = try mirror.storedDiffStamp(target: .abs), try last.stamp == mirror.diffStamp(target: .abs, policy: fingerprint) {
+            return DiffSummary(items: last.items, considered: 0, open: try mirror.openChangeCount(target: .abs), new: 0, superseded: 0)
+        }
         let subjects = try mirror.diffSubjects(itemIds: itemIds)
         var proposals: [String: [StoredProposal]] = [:]
         for s in subjects {
@@ -29,7 +40,18 @@ public enum DiffWorkflow {
             }
         }
         let (new, superseded) = try mirror.reconcileChanges(proposals, target: .abs)
-        let open = try mirror.changeRows(itemIds: itemIds, targets: [.abs]).count
-        return DiffSummary(items: subjects.count, open: open, new: new, superseded: superseded)
+        // The writer lock keeps other writers out: the inputs are as they were read, and the stamp
+        // now includes this refresh's own proposals. A partial refresh forgets the stamp.
+        let stamp = whole ? DiffStamp(stamp: try mirror.diffStamp(target: .abs, policy: fingerprint), items: subjects.count) : nil
+        try mirror.recordDiffStamp(stamp, target: .abs)
+        let open = whole ? try mirror.openChangeCount(target: .abs) : try mirror.changeRows(itemIds: itemIds, targets: [.abs]).count
+        return DiffSummary(items: subjects.count, considered: subjects.count, open: open, new: new, superseded: superseded)
+    }
+}
+
+extension DiffPolicy {
+    /// The policy as text for the refresh's stamp: each field's policy, then the default.
+    var stampFingerprint: String {
+        DiffField.allCases.map { "\($0.rawValue)=\(policy($0).rawValue)" }.joined(separator: ",")
     }
 }

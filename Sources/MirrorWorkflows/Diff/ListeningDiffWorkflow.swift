@@ -10,6 +10,9 @@ import MirrorStore
 public enum ListeningDiffWorkflow {
     public struct Summary: Sendable, Equatable {
         public var items: Int
+        /// Items whose proposals this refresh rebuilt: 0 when nothing they are made from changed
+        /// since the last whole refresh (the mirror's stamp is the same), which then did none.
+        public var considered: Int
         public var new: Int
         public var superseded: Int
         /// Whose state was compared; nil when the mirror has not read it (`sync` with a token).
@@ -18,10 +21,17 @@ public enum ListeningDiffWorkflow {
     }
 
     public static func refresh(mirror: Mirror, policy: ListeningPolicy, itemIds: Set<String>? = nil) throws -> Summary {
+        let whole = itemIds == nil
+        let fingerprint = policy.stampFingerprint
+        if whole, let last = try mirror.storedDiffStamp(target: .hardcover),
+           try last.stamp == mirror.diffStamp(target: .hardcover, policy: fingerprint) {
+            let users = try mirror.listeningUsers()
+            return Summary(items: last.items, considered: 0, new: 0, superseded: 0, absUserId: users.abs, hardcoverUserId: users.hardcover)
+        }
         let found = try mirror.listeningSubjects(itemIds: itemIds)
         guard found.hardcoverUserId != nil else {
             // Nothing to compare with: the proposals stay as they are.
-            return Summary(items: 0, new: 0, superseded: 0, absUserId: found.absUserId, hardcoverUserId: nil)
+            return Summary(items: 0, considered: 0, new: 0, superseded: 0, absUserId: found.absUserId, hardcoverUserId: nil)
         }
         var proposals: [String: [StoredProposal]] = [:]
         for id in try mirror.itemsWithDecidableChanges(target: .hardcover) where itemIds?.contains(id) ?? true {
@@ -35,7 +45,17 @@ public enum ListeningDiffWorkflow {
             }
         }
         let (new, superseded) = try mirror.reconcileChanges(proposals, target: .hardcover)
-        return Summary(items: found.subjects.count, new: new, superseded: superseded,
+        // As for the metadata: the stamp after this refresh's own writes; a partial one forgets it.
+        let stamp = whole ? DiffStamp(stamp: try mirror.diffStamp(target: .hardcover, policy: fingerprint), items: found.subjects.count) : nil
+        try mirror.recordDiffStamp(stamp, target: .hardcover)
+        return Summary(items: found.subjects.count, considered: found.subjects.count, new: new, superseded: superseded,
                        absUserId: found.absUserId, hardcoverUserId: found.hardcoverUserId)
+    }
+}
+
+extension ListeningPolicy {
+    /// The policy as text for the refresh's stamp.
+    var stampFingerprint: String {
+        "tz=\(timeZone.identifier) gmt=\(timeZone.secondsFromGMT()) owned=\(owned) want=\(wantToRead)"
     }
 }
