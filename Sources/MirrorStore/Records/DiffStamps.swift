@@ -18,28 +18,39 @@ extension Mirror {
     /// Bump when what a refresh derives from its inputs changes: every stored stamp then differs.
     static let diffStampVersion = "diff-stamp-1"
 
-    /// A stamp of everything `target`'s proposals are made from, with `policy` (the caller's
-    /// fingerprint of the diff or listening policy). Equal stamps: a refresh would propose what
-    /// the last one did. Decisions (accept, reject, edit) are not inputs; a push's outcome is (a
-    /// failed or conflicting change is proposed again), and so are the stored proposals' count
-    /// and newest id, so a refresh's own writes are part of the stamp it records.
-    ///
-    /// Read: the items' fetch fingerprints, fetch times and removed marks (a push's re-read keeps
-    /// the fingerprint but not the time); each match's status, book and edition; the matched
-    /// books' and their editions' fetch times; for `abs` the item files' scan marks; for
-    /// `hardcover` the current users on both sides, the ABS user's progress and the Hardcover
-    /// user's library and reads (every column but the sync times).
-    public func diffStamp(target: PushTarget, policy: String) throws -> String {
+    /// A stamp of the inputs both targets share: the items' fetch fingerprints, fetch times and
+    /// removed marks (a push's re-read keeps the fingerprint but not the time); each match's
+    /// status, book and edition; the matched books' and their editions' fetch times. A refresh
+    /// writes none of them, so one reading serves both targets' checks and records.
+    public func diffSharedStamp() throws -> String {
         try read { db in
             var h = StampHasher()
             h.add(Self.diffStampVersion)
-            h.add(target.rawValue)
-            h.add(policy)
             try h.addRows(db, ["id", "fetched_fingerprint", "fetched_at", "removed_at"], from: "abs_item ORDER BY key")
             try h.addRows(db, ["item_id", "status", "book_id", "edition_id"], from: "match ORDER BY item_id")
             let matched = "(SELECT book_id FROM match WHERE book_id IS NOT NULL)"
             try h.addRows(db, ["id", "fetched_at"], from: "hc_book WHERE id IN \(matched) ORDER BY id")
             try h.addRows(db, ["id", "book_id", "fetched_at"], from: "hc_edition WHERE book_id IN \(matched) ORDER BY id")
+            return h.hex
+        }
+    }
+
+    /// A stamp of everything `target`'s proposals are made from: `shared` (`diffSharedStamp`),
+    /// `policy` (the caller's fingerprint of the diff or listening policy), and the target's own
+    /// inputs. Equal stamps: a refresh would propose what the last one did. Decisions (accept,
+    /// reject, edit) are not inputs; a push's outcome is (a failed or conflicting change is
+    /// proposed again), and so are the stored proposals' count and newest id, so a refresh's
+    /// own writes are part of the stamp it records.
+    ///
+    /// The target's own: for `abs` the item files' scan marks; for `hardcover` the current users
+    /// on both sides, the ABS user's progress and the Hardcover user's library and reads (every
+    /// column but the sync times).
+    public func diffStamp(target: PushTarget, policy: String, shared: String) throws -> String {
+        try read { db in
+            var h = StampHasher()
+            h.add(shared)
+            h.add(target.rawValue)
+            h.add(policy)
             switch target {
             case .abs:
                 try h.addRows(db, ["id", "item_id", "size_bytes", "mtime_ns", "scanned_at", "removed_at", "error"],

@@ -35,9 +35,11 @@ public enum ChangeListing {
                            targets: Set<PushTarget> = Set(PushTarget.allCases), itemIds: Set<String>?, fields: Set<ChangeField>?,
                            statuses: Set<ChangeStatus>) throws -> Report {
         var report = Report(rows: [])
-        if targets.contains(.abs) { report.refresh = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: itemIds) }
+        // The inputs both targets share, read once: neither refresh writes them.
+        let shared = itemIds == nil && !targets.isEmpty ? try mirror.diffSharedStamp() : nil
+        if targets.contains(.abs) { report.refresh = try DiffWorkflow.refresh(mirror: mirror, policy: policy, itemIds: itemIds, shared: shared) }
         if targets.contains(.hardcover) {
-            report.listening = try ListeningDiffWorkflow.refresh(mirror: mirror, policy: listening, itemIds: itemIds)
+            report.listening = try ListeningDiffWorkflow.refresh(mirror: mirror, policy: listening, itemIds: itemIds, shared: shared)
         }
         report.rows = try mirror.changeRows(itemIds: itemIds, fields: fields, targets: targets, statuses: statuses)
         return report

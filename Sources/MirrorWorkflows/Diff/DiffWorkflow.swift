@@ -19,12 +19,17 @@ public struct DiffSummary: Sendable {
 /// Hardcover data changed) supersedes the old one, and the old decision no longer applies.
 ///
 /// A whole refresh (no `itemIds`) records the mirror's stamp of its inputs (`Mirror.diffStamp`);
-/// the next one, finding the same stamp, has nothing to do and does nothing.
+/// the next one, finding the same stamp, has nothing to do and does nothing. `shared`, when
+/// given, is `Mirror.diffSharedStamp()` read by this process since its last write other than a
+/// refresh's (`ChangeListing` reads it once for both targets).
 public enum DiffWorkflow {
-    public static func refresh(mirror: Mirror, policy: DiffPolicy = DiffPolicy(), itemIds: Set<String>? = nil) throws -> DiffSummary {
+    public static func refresh(mirror: Mirror, policy: DiffPolicy = DiffPolicy(), itemIds: Set<String>? = nil,
+                               shared: String? = nil) throws -> DiffSummary {
         let whole = itemIds == nil
+        let shared = whole ? try shared ?? mirror.diffSharedStamp() : nil
         let fingerprint = policy.stampFingerprint
-        if whole, let last = try mirror.storedDiffStamp(target: .abs), try last.stamp == mirror.diffStamp(target: .abs, policy: fingerprint) {
+        if let shared, let last = try mirror.storedDiffStamp(target: .abs),
+           try last.stamp == mirror.diffStamp(target: .abs, policy: fingerprint, shared: shared) {
             return DiffSummary(items: last.items, considered: 0, open: try mirror.openChangeCount(target: .abs), new: 0, superseded: 0)
         }
         let subjects = try mirror.diffSubjects(itemIds: itemIds)
@@ -42,7 +47,7 @@ public enum DiffWorkflow {
         let (new, superseded) = try mirror.reconcileChanges(proposals, target: .abs)
         // The writer lock keeps other writers out: the inputs are as they were read, and the stamp
         // now includes this refresh's own proposals. A partial refresh forgets the stamp.
-        let stamp = whole ? DiffStamp(stamp: try mirror.diffStamp(target: .abs, policy: fingerprint), items: subjects.count) : nil
+        let stamp = try shared.map { DiffStamp(stamp: try mirror.diffStamp(target: .abs, policy: fingerprint, shared: $0), items: subjects.count) }
         try mirror.recordDiffStamp(stamp, target: .abs)
         let open = whole ? try mirror.openChangeCount(target: .abs) : try mirror.changeRows(itemIds: itemIds, targets: [.abs]).count
         return DiffSummary(items: subjects.count, considered: subjects.count, open: open, new: new, superseded: superseded)

@@ -20,11 +20,12 @@ public enum ListeningDiffWorkflow {
         public var hardcoverUserId: Int?
     }
 
-    public static func refresh(mirror: Mirror, policy: ListeningPolicy, itemIds: Set<String>? = nil) throws -> Summary {
-        let whole = itemIds == nil
+    /// `shared`: as for `DiffWorkflow.refresh`.
+    public static func refresh(mirror: Mirror, policy: ListeningPolicy, itemIds: Set<String>? = nil, shared: String? = nil) throws -> Summary {
+        let shared = itemIds == nil ? try shared ?? mirror.diffSharedStamp() : nil
         let fingerprint = policy.stampFingerprint
-        if whole, let last = try mirror.storedDiffStamp(target: .hardcover),
-           try last.stamp == mirror.diffStamp(target: .hardcover, policy: fingerprint) {
+        if let shared, let last = try mirror.storedDiffStamp(target: .hardcover),
+           try last.stamp == mirror.diffStamp(target: .hardcover, policy: fingerprint, shared: shared) {
             let users = try mirror.listeningUsers()
             return Summary(items: last.items, considered: 0, new: 0, superseded: 0, absUserId: users.abs, hardcoverUserId: users.hardcover)
         }
@@ -46,7 +47,9 @@ public enum ListeningDiffWorkflow {
         }
         let (new, superseded) = try mirror.reconcileChanges(proposals, target: .hardcover)
         // As for the metadata: the stamp after this refresh's own writes; a partial one forgets it.
-        let stamp = whole ? DiffStamp(stamp: try mirror.diffStamp(target: .hardcover, policy: fingerprint), items: found.subjects.count) : nil
+        let stamp = try shared.map {
+            DiffStamp(stamp: try mirror.diffStamp(target: .hardcover, policy: fingerprint, shared: $0), items: found.subjects.count)
+        }
         try mirror.recordDiffStamp(stamp, target: .hardcover)
         return Summary(items: found.subjects.count, considered: found.subjects.count, new: new, superseded: superseded,
                        absUserId: found.absUserId, hardcoverUserId: found.hardcoverUserId)
