@@ -14,9 +14,10 @@ struct MatchCommandTests {
 
         let match = try await Binary.run(["match", "--db", servers.db])
         #expect(match.status == 0, "\(match.stderr)")
-        #expect(match.stderr.contains("Matched 40 items"))
+        #expect(match.stderr.contains("Matched 40 items") && match.stderr.contains("candidates gathered for 40."))
         let again = try await Binary.run(["match", "--db", servers.db])
         #expect(again.stderr.contains("40 unchanged"))
+        #expect(again.stderr.contains("candidates gathered for 0 (nothing changed since the last match)."), "\(again.stderr)")
 
         let item = try await servers.value("SELECT item_id FROM matches ORDER BY item_id LIMIT 1")
         let book = try await servers.value("SELECT book_id FROM matches WHERE item_id = '\(item)'")

@@ -49,7 +49,8 @@ extension ShelfMirror {
             let s = summary.byStatus
             Console.err("Matched \(summary.items) items in " + String(format: "%.2f", summary.seconds) + " s: "
                 + "\(s[.auto] ?? 0) auto, \(s[.needsReview] ?? 0) need review, \(s[.unmatched] ?? 0) unmatched; "
-                + "\(summary.unchanged) unchanged, \(summary.pinned) decided by you.")
+                + "\(summary.unchanged) unchanged, \(summary.pinned) decided by you; candidates gathered for \(summary.gathered)"
+                + (summary.gathered == 0 && summary.scored == 0 ? " (nothing changed since the last match)." : "."))
         }
     }
 
