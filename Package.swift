@@ -61,8 +61,18 @@ let package = Package(
             .product(name: "GraphQL", package: "GraphQL"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // `serve`: routes, pages, and the style and script they load, all in the binary.
+        .target(name: "MirrorWeb", dependencies: [
+            "MirrorCore", "MirrorStore", "MirrorWorkflows",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "ShelfMirrorCLI", dependencies: [
             "MirrorWorkflows",
+            "MirrorWeb",
             "MirrorFakes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -88,6 +98,12 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "MirrorWorkflowsTests", dependencies: ["MirrorWorkflows", "MirrorFakes", "TestSupport"]),
+        .testTarget(name: "MirrorWebTests", dependencies: [
+            "MirrorWeb", "MirrorWorkflows", "MirrorStore", "MirrorFakes", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "ShelfMirrorCLITests", dependencies: [
             "ShelfMirrorCLI", "MirrorStore", "MirrorFakes", "TestSupport", "shelfmirror",
         ]),

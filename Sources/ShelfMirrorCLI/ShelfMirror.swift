@@ -31,7 +31,7 @@ public struct ShelfMirror: AsyncParsableCommand {
             The public SQL views are documented in schema/README.md.
             """,
         version: version,
-        subcommands: [Sync.self, Scan.self, Match.self, Explain.self, Link.self, Unlink.self, Ignore.self, Diff.self, Accept.self, Reject.self, Review.self, ImportDecisions.self, Push.self, Undo.self, History.self, Gaps.self, Run.self, Query.self, Search.self,
+        subcommands: [Sync.self, Scan.self, Match.self, Explain.self, Link.self, Unlink.self, Ignore.self, Diff.self, Accept.self, Reject.self, Review.self, ImportDecisions.self, Push.self, Undo.self, History.self, Gaps.self, Run.self, Serve.self, Query.self, Search.self,
                       Status.self, Config.self, Doctor.self, Schema.self, Demo.self, FakeABS.self, Eval.self]
     )
 

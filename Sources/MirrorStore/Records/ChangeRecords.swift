@@ -370,8 +370,15 @@ extension Mirror {
                            statuses: Set<ChangeStatus> = [.pending, .accepted]) throws -> [ChangeRow] {
         try read { db in
             let marks = databaseQuestionMarks(count: statuses.count)
-            let rows = try ChangeRow.fetchCursor(db, sql: "\(ChangeRow.sql) WHERE c.status IN (\(marks)) \(ChangeRow.order)",
-                                                 arguments: StatementArguments(Array(statuses)))
+            var arguments = StatementArguments(Array(statuses))
+            var items = ""
+            // A few items (a page, one item): SQLite finds them; else every row is read once.
+            if let itemIds, itemIds.count <= 500 {
+                items = " AND c.item_id IN (\(databaseQuestionMarks(count: itemIds.count)))"
+                arguments += StatementArguments(Array(itemIds))
+            }
+            let rows = try ChangeRow.fetchCursor(db, sql: "\(ChangeRow.sql) WHERE c.status IN (\(marks))\(items) \(ChangeRow.order)",
+                                                 arguments: arguments)
             var out: [ChangeRow] = []
             while let row = try rows.next() {
                 if let itemIds, !itemIds.contains(row.itemId) { continue }

@@ -67,6 +67,11 @@ public enum PushHistory {
         return try mirror.pushRun(id: id)?.target
     }
 
+    /// The last run that changed something (what `undo --last` reverts); nil when there is none.
+    public static func lastUndoableRun(mirror: Mirror) throws -> PushRunRecord? {
+        try mirror.lastUndoablePushRun().flatMap { try mirror.pushRun(id: $0) }
+    }
+
     /// What run `runId` wrote, field by field; empty when it changed nothing or does not exist.
     public static func journal(runId: Int64, mirror: Mirror) throws -> [JournalRecord] {
         try mirror.journalEntries(runId: runId)

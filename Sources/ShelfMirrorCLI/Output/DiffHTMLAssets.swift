@@ -1,5 +1,6 @@
 import Foundation
 import MirrorCore
+import MirrorWeb
 
 /// The style, script and content policy of the HTML report of `diff`, inline in the page.
 /// Neither may reference anything outside the page; the tests check that nothing does.
@@ -15,13 +16,7 @@ enum DiffHTMLAssets {
         "sha256-" + Data(SHA256.digest(Array(text.utf8))).base64EncodedString()
     }
 
-    static let css = """
-        :root{color-scheme:light dark;--bg:#f5f5f2;--card:#fff;--fg:#1c1c1e;--muted:#5a5f67;--line:#dcdad3;--accent:#2456a6;
-        --del-bg:#fde2df;--del:#a3161c;--ins-bg:#d6f2de;--ins:#0a6330;--ok:#d6f2de;--ok-fg:#0a6330;--warn:#fbeac5;--warn-fg:#6e4400;
-        --info:#dce6fa;--info-fg:#1d4690;--bad:#fde2df;--bad-fg:#a3161c;--dim:#ebeae5;--dim-fg:#4a4e55}
-        @media (prefers-color-scheme:dark){:root{--bg:#131518;--card:#1c1f23;--fg:#e6e6e3;--muted:#a2a7af;--line:#343840;
-        --accent:#92b4ff;--del-bg:#4d1d21;--del:#ffb7b1;--ins-bg:#163a26;--ins:#94e3ae;--ok:#163a26;--ok-fg:#94e3ae;--warn:#47360f;
-        --warn-fg:#f6d58a;--info:#1d2f52;--info-fg:#b5cbff;--bad:#4d1d21;--bad-fg:#ffb7b1;--dim:#2b2f35;--dim-fg:#c3c7cd}}
+    static let css = WebStyle.palette + """
         *{box-sizing:border-box}
         [hidden]{display:none!important}
         body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
