@@ -6,12 +6,13 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: help setup build release install uninstall test demo sample bench eval schema fixtures fuzz clean
+.PHONY: help setup build release install uninstall test browser-test demo sample bench eval schema fixtures fuzz clean
 
 help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
-	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS)"
+	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS, and the browser tests)"
+	@echo "make browser-test  set up, build, and run only the browser tests of shelfmirror serve (headless Chromium; screenshots in .build/screenshots)"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover (ARGS=... for scan)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
@@ -43,6 +44,8 @@ uninstall:
 # where a CI log's tail shows them.
 # Then aioaudiobookshelf (a real ABS client, in the venv .ci/setup makes) reads and writes progress
 # on the fake ABS (`shelfmirror fake-abs`): Tests/Python/run-abs-client-check.sh.
+# Then the browser tests of `shelfmirror serve` (selenium and headless Chromium, from .ci/setup):
+# Tests/Browser/run-browser-tests.sh, which leaves screenshots of every page in .build/screenshots.
 test: setup
 	$(SWIFT) build --build-tests
 	@$(SWIFT) test 2>&1 | tee .build/test.log; rc=$${PIPESTATUS[0]}; \
@@ -51,6 +54,12 @@ test: setup
 	  grep -E -A4 '✘ Test .*(recorded an issue|failed)' .build/test.log | grep -v '^✔' | head -60; \
 	fi; exit $$rc
 	@bash Tests/Python/run-abs-client-check.sh .build/debug/shelfmirror
+	@bash Tests/Browser/run-browser-tests.sh .build/debug/shelfmirror
+
+# The browser tests alone (CHECKS="name ..." runs only those checks of Tests/Browser/browser_tests.py).
+browser-test: setup
+	$(SWIFT) build --product shelfmirror
+	@bash Tests/Browser/run-browser-tests.sh .build/debug/shelfmirror $(CHECKS)
 
 # The newcomer's one command: sync, scan, match, diff, accept, push and undo against the built-in
 # sample servers and library, in a temporary folder that is removed at the end.
