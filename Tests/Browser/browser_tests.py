@@ -363,6 +363,35 @@ class Checks:
         self.wait_shown(change_id, "accepted")
         self.assert_only(before, {change_id})
 
+    def edit_with_an_invalid_value_is_refused(self) -> None:
+        """A listening status that is none of Hardcover's: 422 with the rule, shown as an error; nothing written."""
+        self.page.open("/review")
+        candidates = [p for p in self.pending_proposals() if p.get_attribute("data-field") == "status"]
+        assert candidates, "no pending Hardcover status proposal to edit"
+        proposal = candidates[0]
+        change_id = self.take(proposal)
+        before = snapshot()
+        # Without the browser: the JSON answer.
+        page = parse("/review")
+        version = next(e["data-version"] for e in page.elements
+                       if e["data-test"] == "proposal" and e.get("data-change-id") == str(change_id))
+        status, body = http("POST", "/edit", {"_token": page.token, "change": change_id, "version": version, "value": "someday maybe"},
+                            {"Accept": "application/json"})
+        assert status == 422, f"POST /edit with value 'someday maybe' for a status: expected 422, got {status} {body[:200]}"
+        assert "want_to_read" in json.loads(body).get("message", ""), f"the answer gives the rule: {body[:300]}"
+        # In the browser: the error flash, and the proposal as it was.
+        box = self.page.one("edit-input", proposal)
+        if not box.is_displayed():
+            self.page.click(proposal.find_element(By.CSS_SELECTOR, "summary"))
+            self.page.wait(lambda d: box.is_displayed(), "edit-input shows")
+        box.clear()
+        box.send_keys("someday maybe")
+        self.page.click(self.page.one("edit-save", proposal))
+        flash = self.page.wait(lambda d: self.page.flash("error"), "a flash with data-kind=error")[0]
+        assert "want_to_read" in flash.text, f"the flash gives the rule: {flash.text}"
+        assert self.page.proposal(change_id).get_attribute("data-status") == "pending"
+        assert not written_since(before), written_since(before)
+
     def reject_one_proposal(self) -> None:
         self.page.open("/review")
         proposal = self.pending_proposals()[0]
@@ -523,6 +552,9 @@ class Checks:
         shown = self.page.wait(narrowed, f"rows narrow to those matching {word[:5]!r} (items {ids})")
         self.page.wait(lambda d: self.page.one("result-count").text != count_before, "result-count changes")
         assert self.page.driver.current_url.split("?")[0] == url_before.split("?")[0], "searching stays on the page"
+        # The rows fragment behind it: rows only, no page around them.
+        status, body = http("GET", "/library/rows?" + urllib.parse.urlencode({"q": word[:5]}))
+        assert status == 200 and 'data-test="library-row"' in body and "<html" not in body.lower(), (status, body[:200])
         # Clearing the box brings every row back.
         box.clear()
         box.send_keys(" ")
@@ -725,6 +757,7 @@ CHECKS = [
     "review_queue_lists_proposals_needs_review_first",
     "accept_one_proposal",
     "edit_one_proposal",
+    "edit_with_an_invalid_value_is_refused",
     "reject_one_proposal",
     "keyboard_j_moves_and_a_accepts",
     "accept_without_javascript",
