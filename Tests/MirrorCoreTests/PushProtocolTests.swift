@@ -103,6 +103,24 @@ struct PushProtocolTests {
         #expect(s.changeStatus == change)
     }
 
+    /// A value the push itself leaves between its steps (a book inserted "Currently Reading"
+    /// until its read exists) is sent again from there, with that value as the new base; the
+    /// same value reached by an undo, or any other value, is not.
+    @Test func aValueThePushLeftBetweenItsStepsIsSentAgainFromThere() {
+        let semantics = FieldSemantics<String>(same: { _, a, b in a == b }, show: { _, v in v ?? "nothing" },
+                                               between: { _, before, after, value in before == nil && after == "\"read\"" && value == "\"reading\"" })
+        let push = PushProtocol.settleInterrupted(field: "status", before: nil, after: "\"read\"", now: .some("\"reading\""), kind: .push,
+                                                  semantics: semantics)
+        #expect(push.state == .failed && push.changeStatus == .accepted)
+        #expect(push.rebase == .some("\"reading\""))
+        let undo = PushProtocol.settleInterrupted(field: "status", before: nil, after: "\"read\"", now: .some("\"reading\""), kind: .undo,
+                                                  semantics: semantics)
+        #expect(undo.state == .conflict && undo.rebase == .none)
+        let other = PushProtocol.settleInterrupted(field: "status", before: nil, after: "\"read\"", now: .some("\"paused\""), kind: .push,
+                                                   semantics: semantics)
+        #expect(other.state == .conflict && other.rebase == .none)
+    }
+
     @Test func undoChecksTheRawValueThePushLeftAndWritesBackWhateverWasThere() {
         let writes = PushProtocol.undoWrites([
             PushProtocol.AppliedEntry(id: 1, itemId: "li_1", changeId: 10, field: DiffField.authors, before: nil, after: "[\"Ann Leckie\"]",

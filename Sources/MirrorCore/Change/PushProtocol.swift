@@ -39,10 +39,16 @@ public struct FieldSemantics<Field: Sendable>: Sendable {
     public var same: @Sendable (Field, String?, String?) -> Bool
     /// A value for a message, e.g. “Dune”, or "nothing".
     public var show: @Sendable (Field, String?) -> String
+    /// Whether a field of a push from `before` to `after` may hold `value` between the push's
+    /// own steps (Hardcover: a book inserted "Currently Reading" until its read exists, then set
+    /// "Read"). A killed push can leave it so; that is the push's doing, not someone's edit.
+    public var between: @Sendable (_ field: Field, _ before: String?, _ after: String?, _ value: String?) -> Bool
 
-    public init(same: @escaping @Sendable (Field, String?, String?) -> Bool, show: @escaping @Sendable (Field, String?) -> String) {
+    public init(same: @escaping @Sendable (Field, String?, String?) -> Bool, show: @escaping @Sendable (Field, String?) -> String,
+                between: @escaping @Sendable (Field, String?, String?, String?) -> Bool = { _, _, _, _ in false }) {
         self.same = same
         self.show = show
+        self.between = between
     }
 }
 
@@ -159,6 +165,9 @@ public enum PushProtocol {
         public var changeStatus: ChangeStatus?
         /// The server's raw value when the entry was found applied.
         public var after: String?
+        /// The change's new base, when it is sent again from a value the push itself left
+        /// between its steps (nil: unchanged).
+        public var rebase: String?? = .none
     }
 
     /// Step 4: an entry a killed run left `planned` or `sent`, by what the server holds now. An
@@ -171,6 +180,10 @@ public enum PushProtocol {
         if now != nil, semantics.same(field, value, after) {
             return Settlement(state: .applied, reason: "settled after an interruption",
                               changeStatus: kind == .undo ? .pending : .pushed, after: value)
+        }
+        if now != nil, kind == .push, semantics.between(field, before, after, value) {
+            return Settlement(state: .failed, reason: "interrupted between its steps; sent again", changeStatus: .accepted, after: nil,
+                              rebase: .some(value))
         }
         if now != nil, value == before || semantics.same(field, value, before) {
             return Settlement(state: .failed, reason: kind == .undo ? "interrupted before it was applied; undo the run again to revert it"

@@ -112,9 +112,13 @@ public struct JournalOutcome: Sendable, Equatable {
     public var changeId: Int64?
     public var changeStatus: ChangeStatus?
     public var changeRunId: Int64?
+    /// The change's new raw base (JSON; nil: empty), when it is sent again from a value its
+    /// own interrupted push left.
+    public var changeBaseRaw: String??
 
     public init(entryId: Int64, state: JournalState, reason: String?, afterRaw: String?? = .none, changeId: Int64? = nil,
-                changeStatus: ChangeStatus? = nil, changeRunId: Int64? = nil) {
+                changeStatus: ChangeStatus? = nil, changeRunId: Int64? = nil, changeBaseRaw: String?? = .none) {
+        self.changeBaseRaw = changeBaseRaw
         self.entryId = entryId
         self.state = state
         self.reason = reason
@@ -170,6 +174,7 @@ extension Mirror {
                     typealias C = ChangeRecord.Columns
                     var change = [C.status.set(to: status), C.decidedAt.set(to: now)]
                     if status == .pushed { change.append(C.pushRunId.set(to: o.changeRunId)) }
+                    if let base = o.changeBaseRaw { change.append(C.baseRaw.set(to: base ?? "null")) }
                     try ChangeRecord.filter(key: id).updateAll(db, change)
                 }
             }

@@ -55,6 +55,10 @@ struct HardcoverPushAdapter: PushAdapter {
         FieldSemantics(same: ListeningValue.same, show: { field, value in
             let text = ListeningValue.display(field, value)
             return text.isEmpty ? "nothing" : "“\(text)”"
+        }, between: { field, before, after, value in
+            // A book not in the library is inserted "Currently Reading" until its read exists (see `push`).
+            field == .status && ListeningValue.statusValue(before) == nil && ListeningValue.statusValue(after) == .read
+                && ListeningValue.statusValue(value) == .currentlyReading
         })
     }
 

@@ -166,7 +166,7 @@ struct PushEngine<Adapter: PushAdapter> {
             let s = PushProtocol.settleInterrupted(field: field, before: e.beforeValue, after: e.afterValue, now: now,
                                                    kind: kinds[e.runId] ?? .push, semantics: adapter.semantics)
             settled.append(JournalOutcome(entryId: id, state: s.state, reason: s.reason, afterRaw: s.state == .applied ? .some(s.after) : .none,
-                                          changeId: e.changeId, changeStatus: s.changeStatus, changeRunId: e.runId))
+                                          changeId: e.changeId, changeStatus: s.changeStatus, changeRunId: e.runId, changeBaseRaw: s.rebase))
         }
         try mirror.settle(settled)
         try adapter.refresh(Array(records.values), in: mirror)

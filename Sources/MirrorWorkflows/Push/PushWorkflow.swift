@@ -10,8 +10,9 @@ import MirrorStore
 public enum PushWorkflow {
     public static func run(mirror: Mirror, client: ABSClient, options: PushOptions = PushOptions()) async throws -> PushSummary {
         let engine = PushEngine(adapter: ABSPushAdapter(client: client), mirror: mirror)
-        let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.abs], statuses: [.accepted])
-        return try await PushRun.push(engine, changes: changes.compactMap { c in c.field.metadata.map(c.pushWrite) }, options: options)
+        return try await PushRun.push(engine, options: options) {
+            try mirror.changeRows(itemIds: options.itemIds, targets: [.abs], statuses: [.accepted]).compactMap { c in c.field.metadata.map(c.pushWrite) }
+        }
     }
 }
 
@@ -44,18 +45,24 @@ extension ChangeRow {
 
 /// Push and undo runs over any target: the run's row, chunks, the summary.
 enum PushRun {
-    static func push<A: PushAdapter>(_ engine: PushEngine<A>, changes: [(title: String, write: FieldWrite<A.Field>)],
-                                     options: PushOptions) async throws -> PushSummary {
+    /// `accepted`: the accepted changes, read again once an interrupted run is settled (which
+    /// marks what it applied pushed, and gives what it left between its steps a new base).
+    static func push<A: PushAdapter>(_ engine: PushEngine<A>, options: PushOptions,
+                                     accepted: () throws -> [(title: String, write: FieldWrite<A.Field>)]) async throws -> PushSummary {
         let started = Date()
         let requestsBefore = engine.adapter.requestCount
         var summary = PushSummary()
+        var changes = try accepted()
         // Nothing accepted and no interrupted run to settle: nothing to ask the server either.
         if changes.isEmpty, try engine.mirror.journalEntries(states: JournalState.open, target: engine.adapter.target).isEmpty {
             if !options.dryRun { try engine.mirror.closeInterruptedPushRuns(target: engine.adapter.target) }
             return summary
         }
         try await engine.adapter.requireWritePermission()
-        if !options.dryRun { summary.reconciled = try await engine.reconcile(chunkSize: options.chunkSize) }
+        if !options.dryRun {
+            summary.reconciled = try await engine.reconcile(chunkSize: options.chunkSize)
+            if summary.reconciled > 0 { changes = try accepted() }
+        }
 
         var order: [String] = []
         var byItem: [String: [FieldWrite<A.Field>]] = [:]
@@ -168,8 +175,9 @@ public enum HardcoverPushWorkflow {
         var options = options
         options.chunkSize = Int.max
         let engine = PushEngine(adapter: HardcoverPushAdapter(client: client, books: try books(mirror)), mirror: mirror)
-        let changes = try mirror.changeRows(itemIds: options.itemIds, targets: [.hardcover], statuses: [.accepted])
-        return try await PushRun.push(engine, changes: changes.compactMap { c in c.field.listening.map(c.pushWrite) }, options: options)
+        return try await PushRun.push(engine, options: options) {
+            try mirror.changeRows(itemIds: options.itemIds, targets: [.hardcover], statuses: [.accepted]).compactMap { c in c.field.listening.map(c.pushWrite) }
+        }
     }
 
     /// Reverts a Hardcover push run: user books it created deleted, reads it added deleted,
