@@ -70,13 +70,15 @@ enum Replies {
         request.headers[.accept]?.contains("application/json") == true
     }
 
-    /// Nothing from elsewhere but the covers the user allowed; no framing; no referrer.
+    /// Nothing from elsewhere but the covers the user allowed; no framing; no referrer to other sites.
     static func secure(_ headers: inout HTTPFields, covers: String?) {
         let images = "img-src 'self'" + (covers.map { " \($0)" } ?? "")
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; \(images); connect-src 'self'; "
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // Not no-referrer: under it a browser sends `Origin: null` with a plain form's post, which
+        // the guard cannot tell from another site's.
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
     }
 }

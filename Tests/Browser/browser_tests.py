@@ -46,20 +46,6 @@ ORIGIN = URL.rstrip("/")  # http://127.0.0.1:PORT
 DESKTOP = (1280, 900)
 PHONE = (390, 844)
 
-# Checks that fail because the server departs from the contract, each with what was seen. A check
-# listed here still runs and its failure is printed in full, as a known server bug, counted as
-# skipped (it does not fail the run); a listed check that passes is reported, to be taken off.
-SERVER_BUGS: dict[str, str] = {
-    "link_an_item_to_another_book_from_its_page":
-        "the link form is a plain form post; pages are served with Referrer-Policy: no-referrer, so Chromium "
-        "sends Origin: null on it, and POST /link answers 403 'a request from another site (null)'",
-    "push_and_undo_from_the_browser":
-        "the push and undo forms are plain form posts: Origin: null (Referrer-Policy: no-referrer), 403",
-    "accept_without_javascript":
-        "without JavaScript every form is a plain post: Origin: null (Referrer-Policy: no-referrer), 403",
-}
-
-
 # MARK: - The mirror, read with sqlite3
 
 
@@ -787,7 +773,6 @@ def main() -> int:
             os.remove(os.path.join(SHOTS, name))
     driver = start_browser()
     passed = failed = 0
-    bugs, fixed = [], []
     try:
         checks = Checks(Page(driver))
         for name in selected:
@@ -796,15 +781,9 @@ def main() -> int:
                 getattr(checks, name)()
                 passed += 1
                 print(f"ok   {name} ({time.monotonic() - t:.1f} s)")
-                if name in SERVER_BUGS:
-                    fixed.append(name)
             except Exception:  # every failure is reported, then the next check runs
-                if name in SERVER_BUGS:
-                    bugs.append(name)
-                    print(f"BUG  {name} ({time.monotonic() - t:.1f} s): fails on a known server bug")
-                else:
-                    failed += 1
-                    print(f"FAIL {name} ({time.monotonic() - t:.1f} s)")
+                failed += 1
+                print(f"FAIL {name} ({time.monotonic() - t:.1f} s)")
                 traceback.print_exc(file=sys.stdout)
                 try:
                     shot = os.path.join(SHOTS, f"failed-{name}.png")
@@ -816,13 +795,8 @@ def main() -> int:
             print(f"     {note}")
     finally:
         driver.quit()
-    for name in bugs:
-        print(f"known server bug, {name}: {SERVER_BUGS[name]}")
-    for name in fixed:
-        print(f"passes now: take {name} off SERVER_BUGS in {os.path.relpath(__file__)}")
-    print(f"browser: {len(selected)} checks in {time.monotonic() - started:.1f} s"
-          + (f"; {len(bugs)} fail on known server bugs, counted as skipped, not failed" if bugs else ""))
-    print(f"browser: {passed} passed, {failed} failed" + (f", {len(bugs)} skipped" if bugs else ""))
+    print(f"browser: {len(selected)} checks in {time.monotonic() - started:.1f} s")
+    print(f"browser: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 

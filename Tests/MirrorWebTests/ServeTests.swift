@@ -21,6 +21,8 @@ struct ServeTests {
             let csp = try #require(library.headers["content-security-policy"].first)
             #expect(csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"))
             // Nothing from the internet: the style and script are ours.
+            // A referrer for this site only: under no-referrer a browser posts a plain form with `Origin: null`.
+            #expect(library.headers["referrer-policy"].first == "same-origin")
             #expect(library.text.contains("href=\"/assets/app.css?v="))
             #expect(!library.text.contains("src=\"http") && !library.text.contains("href=\"http"))
 
@@ -68,6 +70,8 @@ struct ServeTests {
             let foreignOrigin = try await s.send(.POST, "/decide", form: form.merging(["_token": token]) { a, _ in a },
                                                  headers: [("Origin", "http://evil.example")])
             #expect(foreignOrigin.status == 403 && foreignOrigin.text.contains("another site"))
+            let opaque = try await s.send(.POST, "/decide", form: form.merging(["_token": token]) { a, _ in a }, headers: [("Origin", "null")])
+            #expect(opaque.status == 403)
             let rebound = try await s.send(.POST, "/decide", form: form.merging(["_token": token]) { a, _ in a },
                                            headers: [("Host", "evil.example:\(port)")])
             #expect(rebound.status == 403)

@@ -101,6 +101,8 @@ public enum WebStyle {
         table.cards tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
         table.cards td{display:block;border:0;padding:2px 10px}
         table.cards td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:12px}
+        table.cards td.num{text-align:left}
+        dl.kv dt{font-size:12px}
         dl.kv{grid-template-columns:minmax(0,1fr)}
         dl.kv dd{margin-bottom:6px}
         }

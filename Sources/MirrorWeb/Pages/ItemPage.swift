@@ -95,7 +95,7 @@ enum ItemPage {
                 + "<div class=\"muted\">\(h(book?.authors.joined(separator: ", ") ?? ""))</div>"
                 + "<div class=\"muted\">\(c.editionId.map { "edition \($0)" } ?? "no audiobook edition") · found by \(h(found))</div></td>"
                 + "<td data-label=\"Penalties\"><table class=\"pen\" data-test=\"candidate-penalties\">\(penalties)</table></td><td>"
-                + (chosen ? "<span class=\"badge m-confirmed\">linked</span>"
+                + (chosen ? "<span class=\"badge m-\(v.stored?.status.rawValue ?? "none")\">\(v.stored?.pinned == true ? "linked by you" : "current match")</span>"
                     : layout.form("/link", fields: [("item", v.itemId), ("book", String(c.bookId)), ("back", "/item/\(segment(v.itemId))")], inPlace: false,
                                   content: "<button type=\"submit\" data-test=\"other-book\" data-book-id=\"\(c.bookId)\">Link</button>"))
                 + "</td></tr>"

@@ -23,7 +23,7 @@ enum GapsPage {
 /// History: the push and undo runs, and one run's journal, field by field.
 enum HistoryPage {
     static func render(_ runs: [PushRunRecord], layout: Layout, flash: Flash?) -> String {
-        var out = "<h1>History</h1>\n<p class=\"meta\">\(plural(runs.count, "push run")), the latest first. Each one can be undone from the <a href=\"/push\">push page</a>.</p>\n"
+        var out = "<h1>History</h1>\n<p class=\"meta\">\(plural(runs.count, "push run")), the latest first. The last one that changed something can be undone from the <a href=\"/push\">push page</a>.</p>\n"
         guard !runs.isEmpty else {
             return layout.page("History", section: .history, flash: flash, content: out + "<p class=\"card body\">No push yet.</p>")
         }
