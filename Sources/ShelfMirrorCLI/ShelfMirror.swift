@@ -22,7 +22,7 @@ public struct ShelfMirror: AsyncParsableCommand {
               shelfmirror sync          # needs ABS_URL, ABS_TOKEN, HARDCOVER_TOKEN
               shelfmirror scan
               shelfmirror match && shelfmirror diff
-              shelfmirror review
+              shelfmirror review        # or: shelfmirror serve --open (in the browser)
               shelfmirror push --dry-run && shelfmirror push
               shelfmirror undo --last
               shelfmirror query "SELECT title FROM items WHERE narrators = '[]'"
