@@ -12,7 +12,7 @@ struct RequestGuard<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let authority = request.head.authority ?? ""
-        guard site.allowsHost(Self.hostname(of: authority)) else {
+        guard site.options.allowsHost(Self.hostname(of: authority)) else {
             return Replies.refused("this server answers to 127.0.0.1 and localhost only, not to \"\(authority)\"", request: request)
         }
         if let origin = request.headers[.origin], origin.lowercased() != "http://\(authority.lowercased())" {

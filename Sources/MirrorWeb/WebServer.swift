@@ -50,11 +50,15 @@ public final class WebServer: Sendable {
             do {
                 try await task.value
             } catch {
-                throw WebError.cannotListen(host: options.host, port: options.port, reason: String(describing: error))
+                let text = String(describing: error)
+                let reason = text.contains("Address already in use") ? "another program listens there" : text
+                throw WebError.cannotListen(host: options.host, port: options.port, reason: reason)
             }
             throw WebError.cannotListen(host: options.host, port: options.port, reason: "the server stopped before it listened")
         }
-        let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+        // Every address: the address on this machine is loopback's.
+        let name = options.isWildcard ? "127.0.0.1" : options.host
+        let host = name.contains(":") ? "[\(name)]" : name
         return WebServer(url: URL(string: "http://\(host):\(bound)/")!, group: group, task: task)
     }
 

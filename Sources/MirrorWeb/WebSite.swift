@@ -24,6 +24,22 @@ public struct WebOptions: Sendable {
     public var isLoopback: Bool {
         ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
+
+    /// Whether `host` is every address of the machine (0.0.0.0, ::).
+    public var isWildcard: Bool { ["0.0.0.0", "::", "[::]"].contains(host) }
+
+    /// Hostnames a request's `Host` may name: loopback's names, and the one served when it is
+    /// another; listening on every address, any address literal (the machine's, as the network
+    /// reaches it). A DNS name other than localhost is a page of another site reaching us
+    /// through DNS rebinding.
+    public func allowsHost(_ name: String) -> Bool {
+        let name = name.lowercased()
+        if ["127.0.0.1", "localhost", "[::1]", host.lowercased(), "[\(host.lowercased())]"].contains(name) { return true }
+        guard isWildcard else { return false }
+        let isIPv4 = name.split(separator: ".", omittingEmptySubsequences: false).count == 4 && name.allSatisfy { $0.isNumber || $0 == "." }
+        let isIPv6 = name.hasPrefix("[") && name.hasSuffix("]") && name.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        return isIPv4 || isIPv6
+    }
 }
 
 /// What every page and action of `serve` works from: the settings (the mirror's path, the
@@ -53,13 +69,6 @@ final class WebSite: Sendable {
     func writing<T>(_ body: (Mirror) async throws -> T) async throws -> T {
         let mirror = try settings.openMirror()
         return try await body(mirror)
-    }
-
-    /// Hostnames a request's `Host` may name: loopback's names, and the one served when it is
-    /// another. Anything else is a page of another site reaching us through DNS (rebinding).
-    func allowsHost(_ name: String) -> Bool {
-        let name = name.lowercased()
-        return ["127.0.0.1", "localhost", "[::1]", options.host.lowercased(), "[\(options.host.lowercased())]"].contains(name)
     }
 
     /// The AudiobookShelf server's address without credentials, where covers come from; nil

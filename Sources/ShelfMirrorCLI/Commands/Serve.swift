@@ -53,8 +53,8 @@ extension ShelfMirror {
             let web = try await WebServer.start(settings: settings, options: options, stopOnSignals: true)
             Console.out(web.url.absoluteString)
             if !options.isLoopback {
-                Console.err("warning: listening on \(host): anyone who can reach this machine can read your mirror's pages. "
-                    + "Changes still need the token the pages hold.")
+                Console.err("warning: listening on \(host)\(options.isWildcard ? " (every address of this machine)" : ""): anyone who can reach it "
+                    + "can read your mirror's pages, at this machine's address and port \(web.url.port ?? port). Changes still need the token the pages hold.")
             }
             Console.err("Serving \(settings.database.value) at \(web.url.absoluteString) — Ctrl-C stops.")
             if open { Self.openInBrowser(web.url) }
