@@ -27,19 +27,29 @@ public struct LibraryFilter: Sendable, Equatable {
     public var pendingOnly = false
     public var offset = 0
     public var limit = 100
+    /// Count at most this many more than `offset + limit` (a search as you type that finds most of
+    /// the library need not count it all); nil: count every item.
+    public var countAhead: Int?
 
-    public init(text: String? = nil, match: MatchStatus? = nil, pendingOnly: Bool = false, offset: Int = 0, limit: Int = 100) {
+    public init(text: String? = nil, match: MatchStatus? = nil, pendingOnly: Bool = false, offset: Int = 0, limit: Int = 100,
+                countAhead: Int? = nil) {
         self.text = text
         self.match = match
         self.pendingOnly = pendingOnly
         self.offset = offset
         self.limit = limit
+        self.countAhead = countAhead
     }
+
+    /// The columns of `items_fts` the library's search reads: titles, people, series and tags
+    /// (not descriptions, where the words a search begins with are everywhere).
+    static let searchColumns = "{title subtitle authors narrators series tags}"
 }
 
 extension Mirror {
     /// A page of the library: best full-text hits first when searching, else by title; and how
-    /// many items the filter takes in all.
+    /// many items the filter takes in all (with `countAhead`, at most that many past the page:
+    /// a total beyond `offset + limit + countAhead` is reported as one more than that).
     public func libraryRows(_ filter: LibraryFilter) throws -> (rows: [LibraryRow], total: Int) {
         var from = "abs_item i LEFT JOIN match m ON m.item_id = i.id"
         var conditions = ["i.removed_at IS NULL", "i.fetched_fingerprint IS NOT NULL"]
@@ -50,8 +60,9 @@ extension Mirror {
             guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else { return ([], 0) }
             from = "items_fts JOIN abs_item i ON i.key = items_fts.rowid LEFT JOIN match m ON m.item_id = i.id"
             conditions.append("items_fts MATCH ?")
-            arguments.append(pattern)
-            order = "bm25(items_fts, 10.0, 4.0, 8.0, 4.0, 6.0, 1.0, 2.0), i.title COLLATE NOCASE, i.id"
+            arguments.append("\(LibraryFilter.searchColumns): (\(pattern.rawPattern))")
+            // Ties broken by the row's key: sorting thousands of hits by title costs more than ranking them.
+            order = "bm25(items_fts, 10.0, 4.0, 8.0, 4.0, 6.0, 1.0, 2.0), i.key"
         }
         switch filter.match {
         case nil: break
@@ -61,17 +72,22 @@ extension Mirror {
             arguments.append(status.rawValue)
         }
         if filter.pendingOnly {
-            conditions.append("EXISTS (SELECT 1 FROM change c WHERE c.item_id = i.id AND c.status = 'pending')")
+            conditions.append("i.id IN (SELECT item_id FROM change WHERE status = 'pending')")
         }
         let whereClause = conditions.joined(separator: " AND ")
         return try read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(whereClause)",
+            let cap = filter.countAhead.map { " LIMIT \(filter.offset + filter.limit + $0 + 1)" } ?? ""
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(whereClause)\(cap))",
                                          arguments: StatementArguments(arguments)) ?? 0
-            // The page's items first; their books and counts only for them.
+            // The page's items first; their books and counts only for them. The counts name the
+            // open proposals as the partial index `change_open` does, so SQLite finds an item's
+            // through it (with `status = 'pending'` alone it would walk every pending one).
             let rows = try Row.fetchAll(db, sql: """
                 SELECT p.*, b.title AS book_title,
-                       (SELECT count(*) FROM change c WHERE c.item_id = p.id AND c.status = 'pending') AS pending,
-                       (SELECT count(*) FROM change c WHERE c.item_id = p.id AND c.status = 'accepted') AS accepted
+                       (SELECT coalesce(sum(c.status = 'pending'), 0) FROM change c
+                        WHERE c.item_id = p.id AND c.status IN ('pending', 'accepted')) AS pending,
+                       (SELECT coalesce(sum(c.status = 'accepted'), 0) FROM change c
+                        WHERE c.item_id = p.id AND c.status IN ('pending', 'accepted')) AS accepted
                 FROM (SELECT i.id, i.title, i.authors, i.series, m.status AS match_status, m.score, m.book_id
                       FROM \(from) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?) p
                 LEFT JOIN hc_book b ON b.id = p.book_id
@@ -145,6 +161,21 @@ extension Mirror {
             m.asin = row["asin"]
             m.language = row["language"]
             return m
+        }
+    }
+}
+
+extension Mirror {
+    /// The items with pending proposals of `targets`: whether their match needs review, and
+    /// their title. One row per item, grouped by SQLite.
+    public func pendingItems(targets: Set<PushTarget>) throws -> [(itemId: String, needsReview: Bool, title: String?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.item_id, max(coalesce(m.status = 'needs_review', 0)) AS review, i.title
+                FROM change c JOIN abs_item i ON i.id = c.item_id LEFT JOIN match m ON m.item_id = c.item_id
+                WHERE c.status = 'pending' AND c.target IN (\(databaseQuestionMarks(count: targets.count)))
+                GROUP BY c.item_id
+                """, arguments: StatementArguments(targets.map(\.rawValue))).map { ($0["item_id"], $0["review"] as Bool, $0["title"]) }
         }
     }
 }

@@ -187,14 +187,16 @@ struct MissingBookRecord: FetchableRecord, PersistableRecord {
 
 extension Mirror {
     /// Every present item with its lookup inputs, in a stable order.
-    public func hardcoverLookupInputs() throws -> [LookupInput] {
-        try read { db in
+    public func hardcoverLookupInputs(ids: Set<String>? = nil) throws -> [LookupInput] {
+        // A few items (explain, a page of serve): SQLite finds them; else every row is read once.
+        let (only, arguments) = Self.fewIds(ids)
+        return try read { db in
             var tagIds: [String: (isbns: [String], asins: [String])] = [:]
             let tags = try Row.fetchCursor(db, sql: """
                 SELECT item_id, isbn, asin FROM tag_file
-                WHERE item_id IS NOT NULL AND removed_at IS NULL AND (isbn IS NOT NULL OR asin IS NOT NULL)
+                WHERE item_id IS NOT NULL AND removed_at IS NULL AND (isbn IS NOT NULL OR asin IS NOT NULL)\(only.map { " AND item_id IN \($0)" } ?? "")
                 ORDER BY path
-                """)
+                """, arguments: arguments)
             while let row = try tags.next() {
                 let id: String = row["item_id"]
                 if let isbn: String = row["isbn"] { tagIds[id, default: ([], [])].isbns.append(isbn) }
@@ -203,11 +205,12 @@ extension Mirror {
             var inputs: [LookupInput] = []
             let items = try Row.fetchCursor(db, sql: """
                 SELECT id, title, subtitle, authors_json, isbn, asin FROM abs_item
-                WHERE removed_at IS NULL AND fetched_fingerprint IS NOT NULL
+                WHERE removed_at IS NULL AND fetched_fingerprint IS NOT NULL\(only.map { " AND id IN \($0)" } ?? "")
                 ORDER BY key
-                """)
+                """, arguments: arguments)
             while let row = try items.next() {
                 let id: String = row["id"]
+                if let ids, !ids.contains(id) { continue }
                 let fromTags = tagIds[id] ?? ([], [])
                 inputs.append(LookupInput(
                     itemId: id, title: row["title"], subtitle: row["subtitle"], authors: Self.stringArray(row["authors_json"]),
@@ -216,6 +219,13 @@ extension Mirror {
             }
             return inputs
         }
+    }
+
+    /// For a few ids (at most 500), "(?, ?, …)" and the ids as arguments; else nil, and every
+    /// row is read (and filtered by the caller).
+    static func fewIds(_ ids: Set<String>?) -> (list: String?, arguments: StatementArguments) {
+        guard let ids, ids.count <= 500 else { return (nil, StatementArguments()) }
+        return ("(\(databaseQuestionMarks(count: ids.count)))", StatementArguments(Array(ids)))
     }
 
     public func hardcoverLookupStates() throws -> [String: LookupState] {

@@ -85,13 +85,14 @@ extension Mirror {
     /// Every present item as matching sees it (ABS metadata, plus the identifiers in its files'
     /// tags), in a stable order; only `ids` when given.
     public func matchItems(ids: Set<String>? = nil) throws -> [MatchItem] {
-        let tagIds = try hardcoverLookupInputs().reduce(into: [String: LookupInput]()) { $0[$1.itemId] = $1 }
+        let tagIds = try hardcoverLookupInputs(ids: ids).reduce(into: [String: LookupInput]()) { $0[$1.itemId] = $1 }
+        let (only, arguments) = Self.fewIds(ids)
         return try read { db in
             var items: [MatchItem] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, title, subtitle, authors_json, narrators_json, series_json, duration_seconds, published_year
-                FROM abs_item WHERE removed_at IS NULL AND fetched_fingerprint IS NOT NULL ORDER BY key
-                """)
+                FROM abs_item WHERE removed_at IS NULL AND fetched_fingerprint IS NOT NULL\(only.map { " AND id IN \($0)" } ?? "") ORDER BY key
+                """, arguments: arguments)
             while let row = try rows.next() {
                 let id: String = row["id"]
                 if let ids, !ids.contains(id) { continue }

@@ -83,7 +83,18 @@ func segment(_ text: String) -> String {
 func queryValue(_ text: String) -> String { segment(text) }
 
 func plural(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
-    "\(n) \(n == 1 ? word : plural ?? word + "s")"
+    "\(thousands(n)) \(n == 1 ? word : plural ?? word + "s")"
+}
+
+/// 20000 as "20,000", whatever the locale.
+func thousands(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
 }
 
 func badge(match status: MatchStatus?, score: Double?) -> String {

@@ -5,13 +5,17 @@ import MirrorWorkflows
 /// The library: every item with its match, filtered and searched (full text, as you type).
 enum LibraryPage {
     static let pageSize = 100
+    /// A search counts its hits up to this many past the page: "more than 1,000 found" says
+    /// enough while typing, and counting a whole library for a letter or two does not pay.
+    static let countAhead = 900
 
     /// The filter a request's query asks for: `q`, `match`, `pending=1`, `page`.
     static func filter(_ query: [String: String]) -> (filter: LibraryFilter, page: Int) {
         let page = max(1, Int(query["page"] ?? "") ?? 1)
         let text = query["q"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         let match = query["match"].flatMap { $0 == "none" ? .unmatched : MatchStatus(rawValue: $0) }
-        return (LibraryFilter(text: text, match: match, pendingOnly: query["pending"] == "1", offset: (page - 1) * pageSize, limit: pageSize), page)
+        return (LibraryFilter(text: text, match: match, pendingOnly: query["pending"] == "1", offset: (page - 1) * pageSize, limit: pageSize,
+                              countAhead: text == nil ? nil : countAhead), page)
     }
 
     static func render(_ query: [String: String], rows: [LibraryRow], total: Int, layout: Layout, flash: Flash?) -> String {
@@ -23,7 +27,7 @@ enum LibraryPage {
             <h1>Library</h1>
             <form id="library-filters" class="filters" method="get" action="/" role="search">
             <label class="q">Search <input type="search" name="q" value="\(h(filter.text ?? ""))" data-test="search-input" autocomplete="off" \
-            placeholder="Title, author, narrator, series, description…" autofocus></label>
+            placeholder="Title, author, narrator, series, tag…" autofocus></label>
             <label>Match <select name="match" data-test="filter-match">\(matchOptions.map {
                 "<option value=\"\($0.0)\"\($0.0 == chosen ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
             <label><span>Proposals</span><span><input type="checkbox" name="pending" value="1"\(filter.pendingOnly ? " checked" : "")> pending only</span></label>
@@ -50,7 +54,10 @@ enum LibraryPage {
     }
 
     static func summary(total: Int, filter: LibraryFilter) -> String {
-        filter.text == nil && filter.match == nil && !filter.pendingOnly ? plural(total, "item") : "\(plural(total, "item")) found"
+        if let ahead = filter.countAhead, total > filter.offset + filter.limit + ahead {
+            return "more than \(thousands(filter.offset + filter.limit + ahead)) items found: type more to narrow"
+        }
+        return filter.text == nil && filter.match == nil && !filter.pendingOnly ? plural(total, "item") : "\(plural(total, "item")) found"
     }
 
     /// The table's rows: what the page holds and what search as you type replaces.

@@ -117,13 +117,8 @@ public enum ReviewSession {
 
     /// Items with pending proposals: needs review first, then by title.
     static func itemOrder(_ mirror: Mirror, targets: Set<PushTarget>) throws -> [String] {
-        let rows = try mirror.changeRows(targets: targets, statuses: [.pending])
-        var seen = Set<String>()
-        let items = rows.compactMap { row -> (String, Bool, String)? in
-            guard seen.insert(row.itemId).inserted else { return nil }
-            return (row.itemId, row.matchStatus == .needsReview, row.itemTitle ?? "")
-        }
-        return items.sorted { ($0.1 ? 0 : 1, $0.2.lowercased(), $0.0) < ($1.1 ? 0 : 1, $1.2.lowercased(), $1.0) }.map(\.0)
+        let items = try mirror.pendingItems(targets: targets).map { ($0.itemId, $0.needsReview, ($0.title ?? "").lowercased()) }
+        return items.sorted { ($0.1 ? 0 : 1, $0.2, $0.0) < ($1.1 ? 0 : 1, $1.2, $1.0) }.map(\.0)
     }
 
     static func reviewItem(_ itemId: String, proposals: [ChangeRow], mirror: Mirror, config: MatchConfig,
