@@ -13,7 +13,7 @@ help:
 	@echo "make sample    set up, build, sync the built-in sample library, scan sample audio, match, then query"
 	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS, and the browser tests)"
 	@echo "make browser-test  set up, build, and run only the browser tests of shelfmirror serve (headless Chromium; screenshots in .build/screenshots)"
-	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover; serve page and search latency (ARGS=... for scan)"
+	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover; serve page and search latency; sync, match, diff and run with nothing changed (ARGS=... for scan)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make install   install the release binary, man page, bash/zsh/fish completions, systemd user units (PREFIX=/usr/local, DESTDIR; BIN=path: a binary already built)"
@@ -104,6 +104,7 @@ bench:
 	python3 bench/push_bench.py
 	python3 bench/listening_bench.py
 	python3 bench/serve_bench.py
+	python3 bench/noop_bench.py
 
 # Matching quality on the labelled evaluation set: precision and recall of automatic matches.
 eval: build
