@@ -164,11 +164,22 @@ extension Mirror {
 
     /// Stores prepared rows in one transaction (new rows or updates by path).
     public func save(_ rows: [PreparedFile]) throws {
-        try write { db in
-            let statement = try db.cachedStatement(sql: Self.upsertTagFileSQL)
-            for row in rows {
-                statement.setUncheckedArguments(row.arguments)
-                try statement.execute()
+        // Each upsert keeps a statement journal (its triggers rewrite full-text pages), which
+        // SQLite spills to a temporary file past 64 KiB: half a GiB of writes for 20,000 new
+        // files. Kept in memory while storing (set outside the transaction, as SQLite asks), and
+        // back to the default after.
+        try Self.mapErrors(path: path) {
+            try dbQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+                try db.inTransaction {
+                    let statement = try db.cachedStatement(sql: Self.upsertTagFileSQL)
+                    for row in rows {
+                        statement.setUncheckedArguments(row.arguments)
+                        try statement.execute()
+                    }
+                    return .commit
+                }
             }
         }
     }
