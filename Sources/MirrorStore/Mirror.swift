@@ -111,6 +111,8 @@ public final class Mirror: @unchecked Sendable {
             if !readOnly {
                 try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             }
+            // Pages read through a mapping, not copied out of the page cache one read() at a time.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         return config
     }
