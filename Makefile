@@ -6,7 +6,7 @@ SAMPLE_DIR ?= $(or $(TMPDIR),/tmp)/shelfmirror-sample
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: help setup build release install uninstall test browser-test demo sample bench eval schema fixtures fuzz clean
+.PHONY: help setup build release install uninstall test browser-test demo sample bench bench-scale eval schema fixtures fuzz clean
 
 help:
 	@echo "make demo      set up, build, run the whole pipeline (sync to push and undo) on the built-in sample library; leaves nothing behind"
@@ -14,6 +14,7 @@ help:
 	@echo "make test      set up, build, and run the tests (and a real ABS client against the fake ABS, and the browser tests)"
 	@echo "make browser-test  set up, build, and run only the browser tests of shelfmirror serve (headless Chromium; screenshots in .build/screenshots)"
 	@echo "make bench     benchmarks: scan vs mutagen, ffprobe and beets; ABS sync; Hardcover requests; match; push; listening state to Hardcover; serve page and search latency; sync, match, diff and run with nothing changed (ARGS=... for scan)"
+	@echo "make bench-scale  every stage at 1,000, 10,000 and 100,000 items (10 Hardcover books each): tables, targets and bench/scale.png (about 25 minutes; not part of make bench)"
 	@echo "make eval      matching precision and recall on the labelled evaluation set (fixtures/eval)"
 	@echo "make release   build .build/release/shelfmirror"
 	@echo "make install   install the release binary, man page, bash/zsh/fish completions, systemd user units (PREFIX=/usr/local, DESTDIR; BIN=path: a binary already built)"
@@ -105,6 +106,16 @@ bench:
 	python3 bench/listening_bench.py
 	python3 bench/serve_bench.py
 	python3 bench/noop_bench.py
+
+# Every stage at 1,000, 10,000 and 100,000 items, 10 Hardcover books per item, on the built-in fakes:
+# time, requests, peak RSS and mirror size per step, the targets, and bench/scale.png (matplotlib
+# in its own venv under .build). ARGS=... for bench/scale_bench.py, e.g. ARGS="--sizes 1000,10000".
+BENCH_VENV := .build/bench-venv
+bench-scale: release
+	@bash .ci/setup --bench
+	@$(BENCH_VENV)/bin/python -c 'import matplotlib' >/dev/null 2>&1 || { python3 -m venv $(BENCH_VENV) && \
+	  $(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check matplotlib==3.11.2; }
+	python3 bench/scale_bench.py $(ARGS)
 
 # Matching quality on the labelled evaluation set: precision and recall of automatic matches.
 eval: build
