@@ -511,8 +511,11 @@ def plot(results, png):
         ax.xaxis.set_minor_formatter(NullFormatter())
     release = all("release" in results[n]["binary"] for n in sizes)
     incomplete = [f"{n:,}" for n in sizes if not results[n].get("complete")]
+    busy = [f"{n:,} items: load up to {max(loads):.1f}" for n in sizes
+            for loads in [[s["load1"] for s in results[n]["steps"].values() if "load1" in s]] if loads and max(loads) > 2.5]
     fig.suptitle("shelfmirror at scale (make bench-scale): built-in fakes on loopback, 2 cores" + (", release binary" if release else ", debug binary")
-                 + (f"; {', '.join(incomplete)} items: incomplete run" if incomplete else ""), fontsize=11)
+                 + (f"; {', '.join(incomplete)} items: incomplete run" if incomplete else "")
+                 + (f"\n(cores shared with other work, 1-minute load average after a step — {'; '.join(busy)})" if busy else ""), fontsize=11)
     fig.tight_layout()
     fig.savefig(png, dpi=100)
     plt.close(fig)
