@@ -57,7 +57,7 @@ def hardcover_log(path, since):
 
 def abs_requests(db):
     con = sqlite3.connect(db)
-    row = con.execute("SELECT requests, items_listed, items_fetched FROM sync_runs ORDER BY id DESC LIMIT 1").fetchone()
+    row = con.execute("SELECT requests, items_listed, items_fetched FROM sync_runs WHERE source = 'abs' ORDER BY id DESC LIMIT 1").fetchone()
     con.close()
     return row
 
