@@ -137,6 +137,26 @@ extension Mirror {
 }
 
 extension Mirror {
+    /// An `abs_item` row's metadata (the columns it has; `published_date` may be left out).
+    static func metadata(_ row: Row) -> ItemMetadata {
+        var m = ItemMetadata()
+        m.title = row["title"]
+        m.subtitle = row["subtitle"]
+        m.authors = stringArray(row["authors_json"])
+        m.narrators = stringArray(row["narrators_json"])
+        m.series = seriesArray(row["series_json"])
+        m.genres = stringArray(row["genres_json"])
+        m.publishedYear = row["published_year"]
+        m.publishedDate = row["published_date"]
+        m.publisher = row["publisher"]
+        m.descriptionPlain = row["description"]
+        m.descriptionHTML = row["description_html"]
+        m.isbn = row["isbn"]
+        m.asin = row["asin"]
+        m.language = row["language"]
+        return m
+    }
+
     /// An item's metadata as AudiobookShelf holds it; nil when the mirror has no such item.
     public func itemMetadata(id: String) throws -> ItemMetadata? {
         try read { db in
@@ -145,22 +165,7 @@ extension Mirror {
                        description, description_html, isbn, asin, language
                 FROM abs_item WHERE id = ? AND removed_at IS NULL AND fetched_fingerprint IS NOT NULL
                 """, arguments: [id]) else { return nil }
-            var m = ItemMetadata()
-            m.title = row["title"]
-            m.subtitle = row["subtitle"]
-            m.authors = Self.stringArray(row["authors_json"])
-            m.narrators = Self.stringArray(row["narrators_json"])
-            m.series = Self.seriesArray(row["series_json"])
-            m.genres = Self.stringArray(row["genres_json"])
-            m.publishedYear = row["published_year"]
-            m.publishedDate = row["published_date"]
-            m.publisher = row["publisher"]
-            m.descriptionPlain = row["description"]
-            m.descriptionHTML = row["description_html"]
-            m.isbn = row["isbn"]
-            m.asin = row["asin"]
-            m.language = row["language"]
-            return m
+            return Self.metadata(row)
         }
     }
 }

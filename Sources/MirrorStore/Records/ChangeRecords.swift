@@ -228,20 +228,7 @@ extension Mirror {
             while let row = try rows.next() {
                 let id: String = row["id"]
                 if let itemIds, !itemIds.contains(id) { continue }
-                var m = ItemMetadata()
-                m.title = row["title"]
-                m.subtitle = row["subtitle"]
-                m.authors = Self.stringArray(row["authors_json"])
-                m.narrators = Self.stringArray(row["narrators_json"])
-                m.series = Self.seriesArray(row["series_json"])
-                m.publishedYear = row["published_year"]
-                m.publisher = row["publisher"]
-                m.descriptionPlain = row["description"]
-                m.descriptionHTML = row["description_html"]
-                m.isbn = row["isbn"]
-                m.asin = row["asin"]
-                m.language = row["language"]
-                m.genres = Self.stringArray(row["genres_json"])
+                let m = Self.metadata(row)
                 var subject = DiffSubject(itemId: id, title: m.title, current: BookFields(item: m), metadata: m, match: nil, hardcover: nil, tags: nil)
                 let status = (row["match_status"] as String?).flatMap(MatchStatus.init(rawValue:))
                 subject.ignored = status == .ignored

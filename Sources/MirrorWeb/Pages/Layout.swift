@@ -82,6 +82,24 @@ func segment(_ text: String) -> String {
 /// A query-string value.
 func queryValue(_ text: String) -> String { segment(text) }
 
+/// A query string (without "?"), its names in order.
+func queryString(_ query: [String: String]) -> String {
+    query.sorted { $0.key < $1.key }.map { "\($0.key)=\(queryValue($0.value))" }.joined(separator: "&")
+}
+
+/// Links to the previous and next pages of `path` with `query` (its other filters kept); nothing
+/// when everything fits on one page.
+func pager(path: String, query: [String: String], page: Int, pages: Int) -> String {
+    guard pages > 1 else { return "" }
+    func link(_ n: Int, _ label: String) -> String {
+        var q = query
+        q["page"] = String(n)
+        return "<a href=\"\(path)?\(queryString(q))\">\(label)</a>"
+    }
+    return "<nav class=\"pager\" aria-label=\"Pages\">" + (page > 1 ? link(page - 1, "← Previous") : "")
+        + "<span>page \(page) of \(pages)</span>" + (page < pages ? link(page + 1, "Next →") : "") + "</nav>\n"
+}
+
 func plural(_ n: Int, _ word: String, _ plural: String? = nil) -> String {
     "\(thousands(n)) \(n == 1 ? word : plural ?? word + "s")"
 }

@@ -40,16 +40,7 @@ enum LibraryPage {
             </table>
 
             """
-        let pages = (total + pageSize - 1) / pageSize
-        if pages > 1 {
-            func link(_ n: Int, _ label: String) -> String {
-                var q = query
-                q["page"] = String(n)
-                return "<a href=\"/?\(q.sorted { $0.key < $1.key }.map { "\($0.key)=\(queryValue($0.value))" }.joined(separator: "&"))\">\(label)</a>"
-            }
-            out += "<nav class=\"pager\" aria-label=\"Pages\">" + (page > 1 ? link(page - 1, "← Previous") : "")
-                + "<span>page \(page) of \(pages)</span>" + (page < pages ? link(page + 1, "Next →") : "") + "</nav>\n"
-        }
+        out += pager(path: "/", query: query, page: page, pages: (total + pageSize - 1) / pageSize)
         return layout.page("Library", section: .library, flash: flash, content: out)
     }
 

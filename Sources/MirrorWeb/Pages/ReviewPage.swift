@@ -8,7 +8,7 @@ enum ReviewPage {
     static let pageSize = 20
 
     static func render(items: [ReviewItem], total: Int, page: Int, query: [String: String], layout: Layout, flash: Flash?) -> String {
-        let back = "/review" + (query.isEmpty ? "" : "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(queryValue($0.value))" }.joined(separator: "&"))
+        let back = "/review" + (query.isEmpty ? "" : "?" + queryString(query))
         var out = "<h1>Review</h1>\n<p class=\"meta\">\(plural(total, "item")) with proposals waiting"
         if let target = query["target"] { out += " for \(target == "hardcover" ? "Hardcover" : "AudiobookShelf")" }
         out += ". Needs-review matches first.</p>\n"
@@ -18,16 +18,7 @@ enum ReviewPage {
             out += "<p class=\"card body\">Nothing to decide. New proposals come from <code>shelfmirror match</code> and <code>diff</code>.</p>\n"
         }
         for item in items { out += section(item, back: back, layout: layout) }
-        let pages = (total + pageSize - 1) / pageSize
-        if pages > 1 {
-            func link(_ n: Int, _ label: String) -> String {
-                var q = query
-                q["page"] = String(n)
-                return "<a href=\"/review?\(q.sorted { $0.key < $1.key }.map { "\($0.key)=\(queryValue($0.value))" }.joined(separator: "&"))\">\(label)</a>"
-            }
-            out += "<nav class=\"pager\" aria-label=\"Pages\">" + (page > 1 ? link(page - 1, "← Previous") : "")
-                + "<span>page \(page) of \(pages)</span>" + (page < pages ? link(page + 1, "Next →") : "") + "</nav>\n"
-        }
+        out += pager(path: "/review", query: query, page: page, pages: (total + pageSize - 1) / pageSize)
         return layout.page("Review", section: .review, flash: flash, content: out)
     }
 
