@@ -130,8 +130,10 @@ enum WebActions {
         do {
             outcome = try site.writing { mirror in try body(form, mirror) }
         } catch {
+            // The mirror busy with another command: try again (409); anything else is ours (500).
+            let status: HTTPResponse.Status = (error as? any UserFacingError)?.kind == .unavailable ? .conflict : .internalServerError
             let reply = ActionReply(ok: false, kind: "error", message: message(site, error))
-            return json ? Replies.json(reply, status: .conflict) : WebPages.problem(site, reply.message, status: .conflict, back: back)
+            return json ? Replies.json(reply, status: status) : WebPages.problem(site, reply.message, status: status, back: back)
         }
         if json { return Replies.json(outcome.reply, status: outcome.status) }
         guard outcome.reply.ok else { return WebPages.problem(site, outcome.reply.message, status: outcome.status, back: back) }
