@@ -17,7 +17,7 @@ import Darwin
 /// from outside: it is read again once, and is unreadable only when a scan stops while reading it
 /// a second time in a row (a file that hangs or exhausts memory every time).
 public final class InFlightReads: @unchecked Sendable {
-    private let handle: OpaquePointer
+    private var handle: OpaquePointer?
     public let path: String
 
     /// Creates the file at `path` with a slot for each of `readers` threads; nil when it cannot
@@ -28,11 +28,21 @@ public final class InFlightReads: @unchecked Sendable {
         self.path = path
     }
 
-    /// Removes the file: the scan ended by itself (after every reader has left).
+    /// Removes the file: the scan ended by itself. Call after every reader has left, from the
+    /// thread that made it: a reader thread may release its reference only after the scan returns,
+    /// so the file must not wait for the last reference to go.
+    public func close() {
+        sm_inflight_close(handle)
+        handle = nil
+    }
+
     deinit { sm_inflight_close(handle) }
 
     /// On a reader thread, before its first file: it reads in `slot` (0 ..< readers).
-    public func enter(slot: Int) { sm_inflight_thread_begin(handle, Int32(clamping: slot)) }
+    public func enter(slot: Int) {
+        guard let handle else { return }
+        sm_inflight_thread_begin(handle, Int32(clamping: slot))
+    }
 
     /// On a reader thread, after its last file.
     public func leave() { sm_inflight_thread_end() }

@@ -132,6 +132,7 @@ public enum ScanWorkflow {
             var read = 0
             let scannedAt = ISO8601.now()
             let inFlight = inFlightPath.flatMap { InFlightReads(path: $0, readers: options.jobs) }
+            defer { inFlight?.close() }  // the readers have left when `read` returns or throws
             let reader = ParallelReader(jobs: options.jobs, batchSize: options.batchSize, inFlight: inFlight) { file in
                 let failure: ReadFailure? = if case .failure(let failure) = file.outcome { failure } else { nil }
                 return (path: file.path, failure: failure, row: Mirror.prepare(file, runId: runId, scannedAt: scannedAt))
