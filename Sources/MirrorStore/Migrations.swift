@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v11-hardcover-gaps", migrate: v11HardcoverGaps)
         migrator.registerMigration("v13-match-journal", migrate: v13MatchJournal)
         migrator.registerMigration("v14-diff-stamps", migrate: v14DiffStamps)
+        migrator.registerMigration("v15-diff-inputs", migrate: v15DiffInputs)
         return migrator
     }
 
