@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("v13-match-journal", migrate: v13MatchJournal)
         migrator.registerMigration("v14-diff-stamps", migrate: v14DiffStamps)
         migrator.registerMigration("v15-diff-inputs", migrate: v15DiffInputs)
+        migrator.registerMigration("v16-book-titles", migrate: v16BookTitles)
         return migrator
     }
 

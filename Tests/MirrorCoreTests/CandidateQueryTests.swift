@@ -16,26 +16,33 @@ struct CandidateQueryTests {
         .init(name: "title words without stop words, then the author with any of them",
               item: MatchItem(itemId: "a", title: "The Way of Kings", authors: ["Brandon Sanderson"]),
               expected: [
-                  .init(kind: .titleWords, text: "{title subtitle} : (\"way\" AND \"kings\")"),
+                  .init(kind: .exactTitle, text: "the way of kings"),
+                  .init(kind: .exactTitleByAuthor, text: "the way of kings", author: "sanderson"),
+                  .init(kind: .titleWords, text: "{title subtitle} : (\"way\" AND \"kings\")", unlessFoundBy: .exactTitleByAuthor),
                   .init(kind: .authorAndTitleWord, text: "authors : \"sanderson\" AND {title subtitle series} : (\"way\" OR \"kings\")",
-                        whileFewerThan: 2),
+                        whileFewerThan: 2, unlessFoundBy: .exactTitleByAuthor),
               ]),
-        .init(name: "no author: only the title's words",
+        .init(name: "no author: the exact title, then the title's words whatever it found",
               item: MatchItem(itemId: "a", title: "Dune (Unabridged)"),
-              expected: [.init(kind: .titleWords, text: "{title subtitle} : (\"dune\")")]),
+              expected: [.init(kind: .exactTitle, text: "dune (unabridged)"),
+                         .init(kind: .titleWords, text: "{title subtitle} : (\"dune\")")]),
         .init(name: "\"Last, First\" gives the surname",
               item: MatchItem(itemId: "a", title: "The Hobbit", authors: ["Tolkien, J.R.R."]),
               expected: [
-                  .init(kind: .titleWords, text: "{title subtitle} : (\"hobbit\")"),
+                  .init(kind: .exactTitle, text: "the hobbit"),
+                  .init(kind: .exactTitleByAuthor, text: "the hobbit", author: "tolkien"),
+                  .init(kind: .titleWords, text: "{title subtitle} : (\"hobbit\")", unlessFoundBy: .exactTitleByAuthor),
                   .init(kind: .authorAndTitleWord, text: "authors : \"tolkien\" AND {title subtitle series} : (\"hobbit\")",
-                        whileFewerThan: 2),
+                        whileFewerThan: 2, unlessFoundBy: .exactTitleByAuthor),
               ]),
-        .init(name: "an apostrophe splits a word as the index does; accents fold",
-              item: MatchItem(itemId: "a", title: "Ender's Game", authors: ["José Saramago"]),
+        .init(name: "an apostrophe splits a word as the index does; accents fold; the exact title lowers A-Z only, as SQLite",
+              item: MatchItem(itemId: "a", title: "ÉNDER's Game", authors: ["José Saramago"]),
               expected: [
-                  .init(kind: .titleWords, text: "{title subtitle} : (\"ender\" AND \"game\")"),
+                  .init(kind: .exactTitle, text: "Énder's game"),
+                  .init(kind: .exactTitleByAuthor, text: "Énder's game", author: "saramago"),
+                  .init(kind: .titleWords, text: "{title subtitle} : (\"ender\" AND \"game\")", unlessFoundBy: .exactTitleByAuthor),
                   .init(kind: .authorAndTitleWord, text: "authors : \"saramago\" AND {title subtitle series} : (\"ender\" OR \"game\")",
-                        whileFewerThan: 2),
+                        whileFewerThan: 2, unlessFoundBy: .exactTitleByAuthor),
               ]),
         .init(name: "a title of stop words only asks nothing by title; the series still finds",
               item: MatchItem(itemId: "a", title: "The", authors: ["Mary Robinette Kowal"],
@@ -56,7 +63,7 @@ struct CandidateQueryTests {
 
     @Test func titleWordsStopAtEight() throws {
         let item = MatchItem(itemId: "a", title: "one two three four five six seven eight nine ten")
-        let query = try #require(CandidateQueries.fullText(for: item).first)
+        let query = try #require(CandidateQueries.fullText(for: item).first { $0.kind == .titleWords })
         #expect(query.text == "{title subtitle} : (\"one\" AND \"two\" AND \"three\" AND \"four\" AND \"five\" AND \"six\" AND \"seven\" AND \"eight\")")
     }
 
@@ -68,13 +75,13 @@ struct CandidateQueryTests {
     }
 
     /// A search over a fixed table of answers, recording what it was asked.
-    final class Answers {
+    class Answers {
         var table: [String: [Int]]
         var asked: [(text: String, limit: Int)] = []
         init(_ table: [String: [Int]]) { self.table = table }
-        func search(_ text: String, _ limit: Int) -> [Int] {
-            asked.append((text, limit))
-            return Array((table[text] ?? []).prefix(limit))
+        func search(_ query: FullTextQuery, _ limit: Int) -> [Int] {
+            asked.append((query.text, limit))
+            return Array((table[query.text] ?? []).prefix(limit))
         }
     }
 
@@ -97,6 +104,35 @@ struct CandidateQueryTests {
         let none = Answers(["series": [11, 12]])
         #expect(CandidateQueries.run(Self.queries, limit: 8, search: none.search) == [11, 12])
         #expect(none.asked.map(\.text) == ["exact", "loose", "series"])
+    }
+
+    @Test func theWordsQueriesRunOnlyWhenNoBookByTheAuthorHasTheExactTitle() {
+        let item = MatchItem(itemId: "a", title: "The Way of Kings", authors: ["Brandon Sanderson"])
+        let queries = CandidateQueries.fullText(for: item)
+        #expect(queries.map(\.kind) == [.exactTitle, .exactTitleByAuthor, .titleWords, .authorAndTitleWord])
+        let (exact, words, loose) = (queries[0].text, queries[2].text, queries[3].text)
+        // The answers are keyed by text: both exact queries share theirs; the author's is told apart.
+        final class ByAuthor: Answers {
+            var byAuthor: [Int]
+            init(_ table: [String: [Int]], byAuthor: [Int]) {
+                self.byAuthor = byAuthor
+                super.init(table)
+            }
+            override func search(_ query: FullTextQuery, _ limit: Int) -> [Int] {
+                query.kind == .exactTitleByAuthor ? byAuthor : super.search(query, limit)
+            }
+        }
+        let found = ByAuthor([exact: [5, 7], words: [7, 8, 9], loose: [7, 10]], byAuthor: [7])
+        #expect(CandidateQueries.run(queries, limit: 8, search: found.search) == [5, 7])
+        #expect(found.asked.map(\.text) == [exact], "the author's book has the title: neither its words nor the author with one are asked")
+
+        let decoy = ByAuthor([exact: [5], words: [5, 8], loose: [8, 10]], byAuthor: [])
+        #expect(CandidateQueries.run(queries, limit: 8, search: decoy.search) == [5, 8])
+        #expect(decoy.asked.map(\.text) == [exact, words], "someone else's book has the title: its words are asked")
+
+        let typo = ByAuthor([words: [8], loose: [8, 10]], byAuthor: [])
+        #expect(CandidateQueries.run(queries, limit: 8, search: typo.search) == [8, 10])
+        #expect(typo.asked.map(\.text) == [exact, words, loose], "one book found by its words: the author with one asked")
     }
 
     @Test func nothingIsAskedOnceTheLimitIsReached() {

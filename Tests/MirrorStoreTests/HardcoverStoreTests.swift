@@ -116,6 +116,25 @@ struct HardcoverStoreTests {
         #expect(try mirror.hardcoverBooksToFetch(staleBefore: future) == [1, 2, 3, 4])
     }
 
+    @Test func booksByExactTitleFoldOnlyASCIICaseAndTheAuthorNarrowsThem() throws {
+        let folder = try TemporaryFolder()
+        let mirror = try mirror(items: 1, in: folder)
+        try mirror.saveHardcoverBooks([
+            HardcoverBook(id: 1, title: "The Way of Kings", authors: ["Brandon Sanderson"], usersCount: 10),
+            HardcoverBook(id: 2, title: "THE WAY OF KINGS", authors: ["Someone Else"], usersCount: 900),
+            HardcoverBook(id: 3, title: "The Way of Kings: Part One", authors: ["Brandon Sanderson"]),
+            HardcoverBook(id: 4, title: "Élan", authors: ["Zoë Brontë"]),
+        ])
+        try mirror.readCatalog { (catalog: CatalogReader) throws in
+            #expect(try catalog.hardcoverBooks(titled: "the way of kings", limit: 8) == [2, 1], "the most read first")
+            #expect(try catalog.hardcoverBooks(titled: "the way of kings", limit: 1) == [2])
+            #expect(try catalog.hardcoverBooks(titled: "the way of kings", author: "sanderson", limit: 8) == [1])
+            #expect(try catalog.hardcoverBooks(titled: "the way of kings", author: "tolkien", limit: 8).isEmpty)
+            #expect(try catalog.hardcoverBooks(titled: "Élan", author: "bront", limit: 8) == [4])
+            #expect(try catalog.hardcoverBooks(titled: "élan", limit: 8).isEmpty, "SQLite lowers A-Z only: É is another letter")
+        }
+    }
+
     @Test func aV2MirrorIsUpgradedAndItsSyncRunsKept() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("mirror.sqlite")

@@ -1,9 +1,17 @@
 import Foundation
 
-/// One full-text query for an item's candidate books, over Hardcover's titles, authors and series
-/// (an FTS5 `MATCH` expression of the `hardcover_books_fts` table).
+/// One text query for an item's candidate books, over Hardcover's titles, authors and series: the
+/// book's title exactly, or an FTS5 `MATCH` expression of the `hardcover_books_fts` table.
 public struct FullTextQuery: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// The book's title is the item's, but for ASCII letter case (`text` is the title with
+        /// `A`–`Z` lowered, as SQLite's `lower()` lowers them; not an FTS expression). An index
+        /// lookup: over a large catalog, full-text queries of common words read long lists.
+        case exactTitle
+        /// As `exactTitle`, by a person whose name holds `author` (the item's first author's
+        /// surname, ASCII case folded): the item's book is found, and the broader queries are not
+        /// asked.
+        case exactTitleByAuthor
         /// Every significant word of the item's title in the book's title or subtitle.
         case titleWords
         /// The first author's surname, and one of the title's words (a typo, a translation).
@@ -14,15 +22,21 @@ public struct FullTextQuery: Sendable, Equatable {
     }
 
     public var kind: Kind
-    /// The `MATCH` expression.
+    /// The `MATCH` expression (for `exactTitle` and `exactTitleByAuthor`, the title to look up).
     public var text: String
+    /// For `exactTitleByAuthor`: what an author's name must hold.
+    public var author: String?
     /// Run only while fewer books than this were found by the queries before it (nil: always).
     public var whileFewerThan: Int?
+    /// Run only if the query of this kind before it found nothing (nil: whatever it found).
+    public var unlessFoundBy: Kind?
 
-    public init(kind: Kind, text: String, whileFewerThan: Int? = nil) {
+    public init(kind: Kind, text: String, author: String? = nil, whileFewerThan: Int? = nil, unlessFoundBy: Kind? = nil) {
         self.kind = kind
         self.text = text
+        self.author = author
         self.whileFewerThan = whileFewerThan
+        self.unlessFoundBy = unlessFoundBy
     }
 }
 
@@ -34,21 +48,36 @@ public enum CandidateQueries {
     /// Books the full-text queries return for one item, at most.
     public static let defaultFullTextLimit = 8
 
-    /// The item's full-text queries, in the order they run: the title's words; then, for a title
-    /// with a typo or a translation, the first author with one of the title's words; and the
+    /// The item's text queries, in the order they run: its exact title, by anyone and by its first
+    /// author; unless a book by that author has the title, the title's words and then, for a
+    /// title with a typo or a translation, the first author with one of the title's words; and the
     /// first author with the first series' words. Empty for an item with neither.
+    ///
+    /// Over a large catalog the words' queries read long lists of books (a common word is in
+    /// thousands); the exact title is an index lookup. Every book the exact title finds, the
+    /// title's words find too (the same text has the same words): a book's change that could
+    /// change what these queries find is seen by the full-text ones alone (`MatchChanges`).
     public static func fullText(for item: MatchItem) -> [FullTextQuery] {
         var queries: [FullTextQuery] = []
         let words = ftsWords(item.title.map { MatchNormalize.title(apart($0)) } ?? "")
         let surname = item.authors.first.flatMap(surname(of:))
         if !words.isEmpty {
             let quoted = words.prefix(8).map(quote)
-            queries.append(FullTextQuery(kind: .titleWords, text: "{title subtitle} : (\(quoted.joined(separator: " AND ")))"))
+            var found: FullTextQuery.Kind?
+            if let title = item.title.map(asciiLowered), !title.isEmpty {
+                queries.append(FullTextQuery(kind: .exactTitle, text: title))
+                if let surname {
+                    queries.append(FullTextQuery(kind: .exactTitleByAuthor, text: title, author: asciiLowered(surname)))
+                    found = .exactTitleByAuthor
+                }
+            }
+            queries.append(FullTextQuery(kind: .titleWords, text: "{title subtitle} : (\(quoted.joined(separator: " AND ")))",
+                                         unlessFoundBy: found))
             if let surname {
                 queries.append(FullTextQuery(
                     kind: .authorAndTitleWord,
                     text: "authors : \(quote(surname)) AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))",
-                    whileFewerThan: looseQueriesBelow))
+                    whileFewerThan: looseQueriesBelow, unlessFoundBy: found))
             }
         }
         if let surname, let series = item.series.first {
@@ -63,16 +92,21 @@ public enum CandidateQueries {
         return queries
     }
 
-    /// Runs `queries` in order through `search` (a `MATCH` expression and how many books it may
-    /// return, best first) and returns the distinct book ids found, at most `limit`. A query whose
-    /// `whileFewerThan` is reached is skipped; once `limit` books are found, nothing more runs.
+    /// Runs `queries` in order through `search` (a query and how many books it may return, best
+    /// first) and returns the distinct book ids found, at most `limit`. A query whose
+    /// `whileFewerThan` is reached, or whose `unlessFoundBy` query found a book, is skipped; once
+    /// `limit` books are found, nothing more runs.
     public static func run(_ queries: [FullTextQuery], limit: Int,
-                           search: (_ text: String, _ limit: Int) throws -> [Int]) rethrows -> [Int] {
+                           search: (_ query: FullTextQuery, _ limit: Int) throws -> [Int]) rethrows -> [Int] {
         var ids: [Int] = []
+        var found = Set<FullTextQuery.Kind>()
         for query in queries {
             if let bound = query.whileFewerThan, ids.count >= bound { continue }
+            if let kind = query.unlessFoundBy, found.contains(kind) { continue }
             guard ids.count < limit else { break }
-            for id in try search(query.text, limit - ids.count) where !ids.contains(id) { ids.append(id) }
+            let hits = try search(query, limit - ids.count)
+            if !hits.isEmpty { found.insert(query.kind) }
+            for id in hits where !ids.contains(id) { ids.append(id) }
         }
         return ids
     }
@@ -106,6 +140,11 @@ public enum CandidateQueries {
     }
 
     private static func quote(_ word: String) -> String { "\"\(word)\"" }
+
+    /// `A`–`Z` lowered, nothing else: what SQLite's `lower()` does without ICU.
+    private static func asciiLowered(_ text: String) -> String {
+        String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
 }
 
 /// An item's candidate books as they are found, one per book: how each was found (by sync's

@@ -158,6 +158,17 @@ public struct CatalogReader {
             .map { EditionRef(id: $0[Columns.id], bookId: $0[Columns.bookId]) }
     }
 
+    /// Books titled `title` but for ASCII letter case (`title` lowered as SQLite's `lower()`
+    /// does), the most read first; with `author`, only those with an author's name holding it
+    /// (ASCII case folded). Through the index on `lower(title)`.
+    public func hardcoverBooks(titled title: String, author: String? = nil, limit: Int) throws -> [Int] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id FROM hc_book WHERE lower(title) = ?1 AND (?2 IS NULL OR instr(lower(authors), ?2) > 0)
+            ORDER BY users_count DESC, id LIMIT ?3
+            """)
+        return try Int.fetchAll(statement, arguments: [title, author, limit])
+    }
+
     /// Books whose full-text row matches `ftsQuery` (an FTS5 `MATCH` expression), best first.
     public func hardcoverCandidates(ftsQuery: String, limit: Int) throws -> [Int] {
         let statement = try db.cachedStatement(sql: """

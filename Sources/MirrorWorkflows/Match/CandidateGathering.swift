@@ -39,8 +39,11 @@ public enum CandidateGathering {
                 set.note(bookId: edition.bookId, method: .isbn, editionId: edition.id)
             }
         }
-        let hits = try CandidateQueries.run(CandidateQueries.fullText(for: item), limit: fullTextHits) { text, limit in
-            try catalog.hardcoverCandidates(ftsQuery: text, limit: limit)
+        let hits = try CandidateQueries.run(CandidateQueries.fullText(for: item), limit: fullTextHits) { query, limit in
+            switch query.kind {
+            case .exactTitle, .exactTitleByAuthor: try catalog.hardcoverBooks(titled: query.text, author: query.author, limit: limit)
+            case .titleWords, .authorAndTitleWord, .authorAndSeries: try catalog.hardcoverCandidates(ftsQuery: query.text, limit: limit)
+            }
         }
         for bookId in hits { set.note(bookId: bookId, method: nil) }
         return set

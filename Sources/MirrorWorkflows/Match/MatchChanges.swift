@@ -10,7 +10,8 @@ import MirrorStore
 ///   decision forgotten);
 /// - for every changed, new or deleted book: the items sync found it for; the items carrying one
 ///   of its editions' identifiers, now or before the change; the items whose full-text queries find
-///   the book's text, now or before the change (run against a small index of those texts alone).
+///   the book's text, now or before the change (run against a small index of those texts alone;
+///   an exact title finds no book its title's words do not).
 ///
 /// What this does not follow: a book's change moving the full-text ranks of other books (bm25's
 /// corpus statistics) for an item whose queries find neither its old nor its new text; `--rematch`
@@ -30,7 +31,10 @@ enum MatchChanges {
         var reached = items.map { ids.contains($0.itemId) || reaches($0, identifiers) }
         if !texts.isEmpty {
             let open = reached.indices.filter { !reached[$0] }
-            let found = try BookTextIndex(texts).anyMatches(open.map { CandidateQueries.fullText(for: items[$0]).map(\.text) })
+            // The full-text queries alone: what an exact title finds, the title's words find too.
+            let found = try BookTextIndex(texts).anyMatches(open.map {
+                CandidateQueries.fullText(for: items[$0]).filter { ![.exactTitle, .exactTitleByAuthor].contains($0.kind) }.map(\.text)
+            })
             for (n, hit) in zip(open, found) where hit { reached[n] = true }
         }
         return zip(items, reached).filter(\.1).map(\.0)

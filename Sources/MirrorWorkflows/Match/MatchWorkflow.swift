@@ -52,7 +52,7 @@ public struct MatchSummary: Sendable {
 /// of some items and the first match gather every item asked for.
 public enum MatchWorkflow {
     /// Changes when how candidates are gathered changes: a new version matches every item again.
-    static let gatheringVersion = "gathering-1"
+    static let gatheringVersion = "gathering-2"
 
     public static func run(mirror: Mirror, options: MatchOptions = MatchOptions(),
                            progress: (MatchProgress) -> Void = { _ in }) throws -> MatchSummary {
