@@ -135,6 +135,21 @@ struct CandidateQueryTests {
         #expect(typo.asked.map(\.text) == [exact, words, loose], "one book found by its words: the author with one asked")
     }
 
+    @Test func anItemPlacedByAnIdentifierAsksNoWordsButItsExactTitleAndSeries() {
+        let item = MatchItem(itemId: "a", title: "The Way of Kings", authors: ["Brandon Sanderson"],
+                             series: [SeriesEntry(name: "The Stormlight Archive", sequence: "1")])
+        #expect(CandidateQueries.fullText(for: item).map(\.kind) == [.exactTitle, .exactTitleByAuthor, .titleWords, .authorAndTitleWord,
+                                                                     .authorAndSeries])
+        #expect(CandidateQueries.fullText(for: item, identified: true).map(\.kind) == [.exactTitle, .exactTitleByAuthor, .authorAndSeries])
+
+        var set = CandidateSet()
+        set.note(bookId: 1, method: .title)
+        set.note(bookId: 2, method: nil)
+        #expect(!set.isIdentified, "found by title and by full text: not placed")
+        set.note(bookId: 3, method: .asin, editionId: 30)
+        #expect(set.isIdentified)
+    }
+
     @Test func nothingIsAskedOnceTheLimitIsReached() {
         let answers = Answers(["exact": [1, 2, 3]])
         #expect(CandidateQueries.run(Self.queries, limit: 1, search: answers.search) == [1])

@@ -57,13 +57,18 @@ public enum CandidateQueries {
     /// thousands); the exact title is an index lookup. Every book the exact title finds, the
     /// title's words find too (the same text has the same words): a book's change that could
     /// change what these queries find is seen by the full-text ones alone (`MatchChanges`).
-    public static func fullText(for item: MatchItem) -> [FullTextQuery] {
+    ///
+    /// `identified`: an edition carrying one of the item's identifiers was found; the words'
+    /// queries (what finds a book the identifiers did not) are not asked either. Without it, the
+    /// whole list: what `MatchChanges` tests a changed book against.
+    public static func fullText(for item: MatchItem, identified: Bool = false) -> [FullTextQuery] {
         var queries: [FullTextQuery] = []
         let words = ftsWords(item.title.map { MatchNormalize.title(apart($0)) } ?? "")
         let surname = item.authors.first.flatMap(surname(of:))
         if !words.isEmpty {
             let quoted = words.prefix(8).map(quote)
             var found: FullTextQuery.Kind?
+            defer { if identified { queries.removeAll { [.titleWords, .authorAndTitleWord].contains($0.kind) } } }
             if let title = item.title.map(asciiLowered), !title.isEmpty {
                 queries.append(FullTextQuery(kind: .exactTitle, text: title))
                 if let surname {
@@ -162,6 +167,11 @@ public struct CandidateSet: Sendable, Equatable {
         if let editionId { candidate.matchedEditionIds.insert(editionId) }
         if let rank { candidate.searchRank = min(candidate.searchRank ?? rank, rank) }
         byBook[bookId] = candidate
+    }
+
+    /// Whether a book was noted as found by an identifier (ASIN or ISBN).
+    public var isIdentified: Bool {
+        byBook.values.contains { !$0.methods.isDisjoint(with: [.asin, .isbn]) }
     }
 
     /// The books noted, in id order.

@@ -39,7 +39,9 @@ public enum CandidateGathering {
                 set.note(bookId: edition.bookId, method: .isbn, editionId: edition.id)
             }
         }
-        let hits = try CandidateQueries.run(CandidateQueries.fullText(for: item), limit: fullTextHits) { query, limit in
+        // Placed by an identifier (the mirror's editions, or sync's lookups by ASIN or ISBN).
+        let identified = set.isIdentified
+        let hits = try CandidateQueries.run(CandidateQueries.fullText(for: item, identified: identified), limit: fullTextHits) { query, limit in
             switch query.kind {
             case .exactTitle, .exactTitleByAuthor: try catalog.hardcoverBooks(titled: query.text, author: query.author, limit: limit)
             case .titleWords, .authorAndTitleWord, .authorAndSeries: try catalog.hardcoverCandidates(ftsQuery: query.text, limit: limit)
