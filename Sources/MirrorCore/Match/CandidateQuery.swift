@@ -9,8 +9,9 @@ public struct FullTextQuery: Sendable, Equatable {
         /// lookup: over a large catalog, full-text queries of common words read long lists.
         case exactTitle
         /// As `exactTitle`, by a person whose name holds `author` (the item's first author's
-        /// surname, ASCII case folded): the item's book is found, and the broader queries are not
-        /// asked.
+        /// surname, folded as the full-text index folds it; compared with the authors' names
+        /// lowered A–Z only, so a name with accents is not found this way and the broader queries
+        /// run): the item's book is found, and the broader queries are not asked.
         case exactTitleByAuthor
         /// Every significant word of the item's title in the book's title or subtitle.
         case titleWords
@@ -68,21 +69,22 @@ public enum CandidateQueries {
         if !words.isEmpty {
             let quoted = words.prefix(8).map(quote)
             var found: FullTextQuery.Kind?
-            defer { if identified { queries.removeAll { [.titleWords, .authorAndTitleWord].contains($0.kind) } } }
             if let title = item.title.map(asciiLowered), !title.isEmpty {
                 queries.append(FullTextQuery(kind: .exactTitle, text: title))
                 if let surname {
-                    queries.append(FullTextQuery(kind: .exactTitleByAuthor, text: title, author: asciiLowered(surname)))
+                    queries.append(FullTextQuery(kind: .exactTitleByAuthor, text: title, author: surname))
                     found = .exactTitleByAuthor
                 }
             }
-            queries.append(FullTextQuery(kind: .titleWords, text: "{title subtitle} : (\(quoted.joined(separator: " AND ")))",
-                                         unlessFoundBy: found))
-            if let surname {
-                queries.append(FullTextQuery(
-                    kind: .authorAndTitleWord,
-                    text: "authors : \(quote(surname)) AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))",
-                    whileFewerThan: looseQueriesBelow, unlessFoundBy: found))
+            if !identified {
+                queries.append(FullTextQuery(kind: .titleWords, text: "{title subtitle} : (\(quoted.joined(separator: " AND ")))",
+                                             unlessFoundBy: found))
+                if let surname {
+                    queries.append(FullTextQuery(
+                        kind: .authorAndTitleWord,
+                        text: "authors : \(quote(surname)) AND {title subtitle series} : (\(quoted.joined(separator: " OR ")))",
+                        whileFewerThan: looseQueriesBelow, unlessFoundBy: found))
+                }
             }
         }
         if let surname, let series = item.series.first {
