@@ -9,21 +9,13 @@ quick; the minutes the same requests take at Hardcover's 60 a minute are compute
 one-search-plus-details-per-item approach of the peers computed on the same library. A second
 sync shows what a re-sync costs.
 """
-import argparse, math, os, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, math, os, shutil, sqlite3, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run  # noqa: E402
+
+log = logger("hardcover-bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def log(msg):
-    print(f"[hardcover-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return time.perf_counter() - start
 
 
 def hardcover_run(db):

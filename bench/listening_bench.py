@@ -14,7 +14,9 @@ fields come from the fake's log (what Hardcover would charge), the client's own 
 lifted, so wall time is shelfmirror's own; the minutes the same requests take at Hardcover's 60 a
 minute are computed, beside the peers' 2-8 requests per book computed for the same library.
 """
-import argparse, json, math, os, re, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, json, math, os, re, shutil, sqlite3, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run_process  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Lifts the client's pacing (hidden options of sync and push): requests are measured, not waited for.
@@ -23,18 +25,13 @@ LIBRARY_READ = {"LibraryStart", "LibraryPages"}
 PUSH_KINDS = {"LibraryWriteProbe": "probe", "LibraryBooks": "pre-read", "LibraryWrites": "mutations"}
 
 
-def log(msg):
-    print(f"[listening-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+log = logger("listening-bench")
 
 
 def run(cmd, env):
     """Runs a whole process; returns (wall seconds, stdout, stderr)."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return wall, proc.stdout, proc.stderr
+    wall, _, out, err, _ = run_process(cmd, env)
+    return wall, out, err
 
 
 class HardcoverLog:

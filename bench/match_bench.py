@@ -8,24 +8,13 @@ match` as a whole process: wall time and peak RSS; then a second `match`, where 
 The padding writes the mirror's internal tables directly (hc_book, hc_edition); the FTS triggers
 keep the index in step as they do for sync.
 """
-import argparse, json, os, random, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, json, os, random, shutil, sqlite3, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run_measured as run  # noqa: E402
+
+log = logger("match-bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def log(msg):
-    print(f"[match-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run(cmd, env=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, err
 
 
 def pad(db, total, seed=7):

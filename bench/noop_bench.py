@@ -13,29 +13,16 @@ Targets (issue 17): match and diff with nothing changed ≤ 5% of the first; syn
 sync, with AudiobookShelf's listing only (⌈N/500⌉ requests, plus the one that reads the server and
 the user) and Hardcover's user library only; `run` reported as the sum it is.
 """
-import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run_measured as run  # noqa: E402
+
+log = logger("noop-bench")
 from match_bench import pad  # noqa: E402  (the same padding, so the figures compare)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAST = ["--hardcover-rate", "1000000", "--hardcover-reserve", "0"]
-
-
-def log(msg):
-    print(f"[noop-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run(cmd, env):
-    """Wall seconds and peak RSS (MB) of one whole process; its standard error."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) not in (0,):
-        raise SystemExit(f"{' '.join(cmd)} failed ({os.waitstatus_to_exitcode(status)}):\n{err}")
-    return wall, usage.ru_maxrss / 1024, err
 
 
 def median_run(cmd, env, repeat):

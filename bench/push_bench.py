@@ -5,21 +5,13 @@ Syncs `shelfmirror fake-abs --items 2000 --hardcover`, matches, makes proposals 
 on `replace`, accepts them all, then times `shelfmirror push --limit 1000` as a whole process and
 reads the requests it spent from `push_runs`; then `undo --last`.
 """
-import argparse, os, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, os, shutil, sqlite3, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run  # noqa: E402
+
+log = logger("push-bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def log(msg):
-    print(f"[push-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return time.perf_counter() - start
 
 
 def main():

@@ -35,11 +35,14 @@ Targets (at 100,000 items / 1,000,000 books): growth no worse than n·log n betw
 RSS ≤ 1 GB, search p99 ≤ 20 ms, match ≤ 120 s first and ≤ 6 s with nothing changed. The exit
 status is 0 when a target is missed (it is a report); non-zero on real errors.
 """
-import argparse, datetime, json, math, os, random, re, shutil, socket, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, json, math, os, random, re, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from benchlib import free_port, logger, run_process  # noqa: E402
+
+log = logger("scale-bench")
 
 BOOKS_PER_ITEM = 10
 FAST = ["--hardcover-rate", "1000000", "--hardcover-reserve", "0"]
@@ -87,28 +90,6 @@ FILES_SQL = """
     LIMIT ?
 """
 SEARCH_LIMIT = 20
-
-
-def log(msg):
-    print(f"[scale-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run_process(cmd, env, ok=(0,)):
-    """Wall seconds, peak RSS (MB), stdout and stderr of one whole process (spawn to exit); it
-    must exit with a status in `ok`."""
-    out_f = tempfile.TemporaryFile()
-    err_f = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=out_f, stderr=err_f)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out_f.seek(0)
-    err_f.seek(0)
-    out, err = out_f.read().decode(errors="replace"), err_f.read().decode(errors="replace")
-    if proc.returncode not in ok:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-4000:]}")
-    return wall, usage.ru_maxrss / 1024, out, err, proc.returncode
 
 
 def mirror_size(db):
@@ -200,12 +181,6 @@ def time_queries(db, queries, statements, slowest=0):
     con.close()
     return dict(p50_ms=percentile(times, 50), p99_ms=percentile(times, 99), max_ms=max(times),
                 mean_hits=hits / len(queries), queries=len(queries), slowest=worst)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bench_size(binary, n, data_dir, args, save):

@@ -13,6 +13,10 @@ DATA/serve-results.json. The exit status is 0 when a target is missed (it's a re
 """
 import argparse, hashlib, http.client, json, math, os, random, re, select, shutil, sqlite3, subprocess, sys, tempfile, time
 import urllib.parse
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import logger, run  # noqa: E402
+
+log = logger("serve-bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATA = os.path.join(ROOT, "bench", ".data")
@@ -25,18 +29,6 @@ SCRUBBED = ("ABS_URL", "ABS_TOKEN", "AUDIOBOOKSHELF_URL", "HARDCOVER_URL", "HARD
 # In ms, checked on p95. Pages without a target of their own are shown against the item page's
 # 100 ms in brackets (informational).
 ITEM_TARGET, SEARCH_TARGET = 100, 50
-
-
-def log(msg):
-    print(f"[serve-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return time.perf_counter() - start
 
 
 def base_env(data):

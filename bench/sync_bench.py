@@ -5,30 +5,13 @@ For N in (5,000, 20,000): start `shelfmirror fake-abs --items N`, run a full `sy
 mirror (wall time, items/s, requests, peak RSS), edit 1% of the items through the fake's own
 PATCH endpoint, and time the re-sync. Whole processes, measured like scan_bench.py.
 """
-import argparse, json, os, resource, shutil, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, sqlite3, subprocess, sys, tempfile, urllib.request
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import free_port, logger, run_measured as run  # noqa: E402
+
+log = logger("sync-bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def log(msg):
-    print(f"[sync-bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, err
 
 
 def last_run(db):
