@@ -1,5 +1,5 @@
 """What the benchmarks share: their log line, whole-process runs, a free loopback port."""
-import os, socket, subprocess, sys, tempfile, time
+import os, socket, sqlite3, subprocess, sys, tempfile, time
 
 
 def logger(name):
@@ -43,3 +43,18 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def require_binary(path, hint="run `make release` first"):
+    """Stops with a message when `path` is not an executable shelfmirror."""
+    if not os.access(path, os.X_OK):
+        raise SystemExit(f"{path} is missing: {hint}")
+
+
+def query(db, sql, args=()):
+    """The rows of `sql` over the mirror at `db`, opened read-only (a running command keeps it)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()

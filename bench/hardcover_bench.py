@@ -11,7 +11,7 @@ sync shows what a re-sync costs.
 """
 import argparse, math, os, shutil, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run  # noqa: E402
+from benchlib import logger, require_binary, run  # noqa: E402
 
 log = logger("hardcover-bench")
 
@@ -58,8 +58,7 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/shelfmirror"))
     parser.add_argument("--items", type=int, default=10000)
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = tempfile.mkdtemp(prefix="shelfmirror-hardcover-bench-")
     try:
         r = bench(args.bin, args.items, work)

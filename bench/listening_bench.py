@@ -16,7 +16,7 @@ minute are computed, beside the peers' 2-8 requests per book computed for the sa
 """
 import argparse, json, math, os, re, shutil, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run_process  # noqa: E402
+from benchlib import logger, require_binary, run_process  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Lifts the client's pacing (hidden options of sync and push): requests are measured, not waited for.
@@ -171,8 +171,7 @@ def main():
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--keep", metavar="DIR", help="keep the mirrors and the fake's log in DIR (matched.sqlite: before the diff)")
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = args.keep or tempfile.mkdtemp(prefix="shelfmirror-listening-bench-")
     os.makedirs(work, exist_ok=True)
     try:

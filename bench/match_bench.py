@@ -10,7 +10,7 @@ keep the index in step as they do for sync.
 """
 import argparse, json, os, random, shutil, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run_measured as run  # noqa: E402
+from benchlib import logger, require_binary, run_measured as run  # noqa: E402
 
 log = logger("match-bench")
 
@@ -49,8 +49,7 @@ def main():
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--books", type=int, default=200000)
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = tempfile.mkdtemp(prefix="shelfmirror-match-bench-")
     db = os.path.join(work, "mirror.sqlite")
     fake = subprocess.Popen([args.bin, "fake-abs", "--items", str(args.items), "--port", "0", "--hardcover", "--hardcover-limits", "unlimited"],

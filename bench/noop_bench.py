@@ -16,7 +16,7 @@ the user) and Hardcover's user library only; `run` reported as the sum it is.
 import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run_measured as run  # noqa: E402
+from benchlib import logger, require_binary, run_measured as run  # noqa: E402
 
 log = logger("noop-bench")
 from match_bench import pad  # noqa: E402  (the same padding, so the figures compare)
@@ -66,8 +66,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="runs of each no-op command (median)")
     parser.add_argument("--json", default=os.path.join(ROOT, "bench/.data/noop-results.json"))
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = tempfile.mkdtemp(prefix="shelfmirror-noop-bench-")
     db = os.path.join(work, "mirror.sqlite")
     hc_log = os.path.join(work, "hardcover.jsonl")

@@ -7,7 +7,7 @@ reads the requests it spent from `push_runs`; then `undo --last`.
 """
 import argparse, os, shutil, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run  # noqa: E402
+from benchlib import logger, require_binary, run  # noqa: E402
 
 log = logger("push-bench")
 
@@ -19,8 +19,7 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/shelfmirror"))
     parser.add_argument("--items", type=int, default=1000)
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = tempfile.mkdtemp(prefix="shelfmirror-push-bench-")
     db = os.path.join(work, "mirror.sqlite")
     config = os.path.join(work, "config.toml")

@@ -40,7 +40,7 @@ import argparse, datetime, json, math, os, random, re, shutil, sqlite3, statisti
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from benchlib import free_port, logger, run_process  # noqa: E402
+from benchlib import free_port, logger, query, require_binary, run_process  # noqa: E402
 
 log = logger("scale-bench")
 
@@ -106,11 +106,9 @@ def hardcover_log(path, since):
 
 
 def one(db, sql, args=()):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, args).fetchone()
-    finally:
-        con.close()
+    """The first row of `sql` over the mirror, read-only; None when there is none."""
+    rows = query(db, sql, args)
+    return rows[0] if rows else None
 
 
 def pad_in_child(db, total):
@@ -543,8 +541,7 @@ def main():
             plot(results, args.png)
         print(render(results))
         return
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     os.makedirs(args.data, exist_ok=True)
     def save(res):  # after each step: a long run that stops keeps what it measured
         results[res["items"]] = res

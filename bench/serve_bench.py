@@ -14,7 +14,7 @@ DATA/serve-results.json. The exit status is 0 when a target is missed (it's a re
 import argparse, hashlib, http.client, json, math, os, random, re, select, shutil, sqlite3, subprocess, sys, tempfile, time
 import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import logger, run  # noqa: E402
+from benchlib import logger, query, require_binary, run  # noqa: E402
 
 log = logger("serve-bench")
 
@@ -38,14 +38,6 @@ def base_env(data):
         open(config, "w").close()
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED and not k.startswith("SHELFMIRROR_")}
     return dict(env, NO_COLOR="1", SHELFMIRROR_CONFIG=config)
-
-
-def query(db, sql, args=()):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def remove_db(path):
@@ -271,8 +263,7 @@ def main():
     args = parser.parse_args()
     args.bin = os.path.abspath(args.bin)
     args.data = os.path.abspath(args.data)
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first (or pass --bin PATH)")
+    require_binary(args.bin, "run `make release` first (or pass --bin PATH)")
     os.makedirs(args.data, exist_ok=True)
     env = base_env(args.data)
     cached, manifest = ensure_mirror(args.bin, args.items, args.data, env, args.rebuild)

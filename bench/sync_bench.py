@@ -7,7 +7,7 @@ PATCH endpoint, and time the re-sync. Whole processes, measured like scan_bench.
 """
 import argparse, json, os, shutil, sqlite3, subprocess, sys, tempfile, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import free_port, logger, run_measured as run  # noqa: E402
+from benchlib import free_port, logger, require_binary, run_measured as run  # noqa: E402
 
 log = logger("sync-bench")
 
@@ -74,8 +74,7 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/shelfmirror"))
     parser.add_argument("--sizes", default="5000,20000")
     args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"{args.bin} is missing: run `make release` first")
+    require_binary(args.bin)
     work = tempfile.mkdtemp(prefix="shelfmirror-sync-bench-")
     try:
         results = [bench(args.bin, int(n), work) for n in args.sizes.split(",")]
