@@ -111,6 +111,26 @@ struct DiffInputTests {
         #expect(try moved(mirror, "UPDATE change SET proposed_value = '[\"B\"]' WHERE id = 1").isEmpty)
     }
 
+    @Test func aMirrorFromBeforeTheVersionsGetsThemAndItsOldStampNoLongerHolds() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("mirror.sqlite")
+        do {  // a mirror as the version before v15 left it, with a stamp its last diff recorded
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v14-diff-stamps")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO diff_stamp (target, stamp, items, refreshed_at) VALUES ('abs', 'a-b-c', 1, '\(Self.time)')")
+            }
+            try queue.close()
+        }
+        let mirror = try Mirror.openForWriting(path: path)
+        var versions: [[QueryValue]] = []
+        try mirror.query("SELECT scope, version FROM diff_input ORDER BY scope", timeout: 5, columns: { _ in }, row: { versions.append($0) })
+        #expect(versions == [[.text("abs"), .integer(0)], [.text("hardcover"), .integer(0)], [.text("shared"), .integer(0)]])
+        let now = try stamps(mirror)
+        #expect(now == (try stamps(mirror)), "versioned: the same stamp while nothing changes")
+        #expect(try mirror.storedDiffStamp(target: .abs)?.stamp != now.abs, "the old stamp asks for one refresh")
+    }
+
     @Test func aMirrorWithoutItsVersionsRefreshesEveryTime() throws {
         let folder = try TemporaryFolder()
         let mirror = try mirror(in: folder)
