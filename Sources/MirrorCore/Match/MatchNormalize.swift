@@ -153,7 +153,11 @@ public enum MatchNormalize {
     /// with compatible given names ("J. R. R. Tolkien" ~ "John Ronald Reuel Tolkien", "Ursula Le Guin"
     /// ~ "Ursula K. Le Guin").
     public static func samePerson(_ a: String, _ b: String) -> Bool {
-        let x = person(a), y = person(b)
+        samePerson(normal: person(a), person(b))
+    }
+
+    /// `samePerson` over two names already in normal form (`person`).
+    static func samePerson(normal x: String, _ y: String) -> Bool {
         if x == y { return !x.isEmpty }
         let xs = x.split(separator: " ").map(String.init), ys = y.split(separator: " ").map(String.init)
         guard let xl = xs.last, let yl = ys.last, xl == yl, xl.count > 1 else {

@@ -5,8 +5,11 @@ import Foundation
 /// A penalty applies only when both sides have the value (an item without narrators is not
 /// penalised for them).
 public enum Matcher {
-    public static func match(_ item: MatchItem, candidates: [MatchCandidate], config: MatchConfig = MatchConfig()) -> MatchResult {
-        let ranked = candidates.map { score(item, $0, config: config) }.sorted {
+    /// `forms`: the normal forms seen so far; pass one across the items of a batch (one thread's)
+    /// to compute each text's once.
+    public static func match(_ item: MatchItem, candidates: [MatchCandidate], config: MatchConfig = MatchConfig(),
+                             forms: NormalForms = NormalForms()) -> MatchResult {
+        let ranked = candidates.map { score(item, $0, config: config, forms: forms) }.sorted {
             $0.score != $1.score ? $0.score > $1.score : $0.bookId < $1.bookId
         }
         return MatchResult(itemId: item.itemId, ranked: ranked, status: status(ranked, config: config))
@@ -19,9 +22,10 @@ public enum Matcher {
         return best.score >= config.strong && !closeSecond ? .auto : .needsReview
     }
 
-    public static func score(_ item: MatchItem, _ candidate: MatchCandidate, config: MatchConfig = MatchConfig()) -> CandidateScore {
+    public static func score(_ item: MatchItem, _ candidate: MatchCandidate, config: MatchConfig = MatchConfig(),
+                             forms: NormalForms = NormalForms()) -> CandidateScore {
         let book = candidate.book
-        let edition = chooseEdition(item, candidate)
+        let edition = chooseEdition(item, candidate, forms: forms)
         var penalties: [Penalty] = []
         func add(_ kind: PenaltyKind, _ value: Double, _ note: String, weightFactor: Double = 1) {
             let w = config.weight(kind) * weightFactor
@@ -39,10 +43,10 @@ public enum Matcher {
         // Title: the better of the bare titles and the titles with their subtitles. A title that
         // is only the item's series and number ("The Maravel Novels, Book 3") says nothing more
         // than the series does: it is left to the series and position.
-        if let title = item.title, !title.isEmpty, !isSeriesTitle(title, item.series) {
-            let bare = Distance.similarity(MatchNormalize.title(title), MatchNormalize.title(book.title))
-            let full = Distance.similarity(MatchNormalize.fullTitle(title, subtitle: item.subtitle),
-                                           MatchNormalize.fullTitle(book.title, subtitle: book.subtitle))
+        if let title = item.title, !title.isEmpty, !forms.isSeriesTitle(title, item.series) {
+            let bare = Distance.similarity(forms.title(title), forms.title(book.title))
+            let full = Distance.similarity(forms.fullTitle(title, subtitle: item.subtitle),
+                                           forms.fullTitle(book.title, subtitle: book.subtitle))
             let sim = max(bare, full)
             // An identifier names the very edition: a title that differs is then a translation or
             // a re-titled edition more often than another book, so it counts half.
@@ -53,7 +57,7 @@ public enum Matcher {
 
         // Authors: the share of names in common (Dice), person names compared in normal form.
         if !item.authors.isEmpty, !book.authors.isEmpty {
-            let common = item.authors.filter { a in book.authors.contains { MatchNormalize.samePerson(a, $0) } }.count
+            let common = item.authors.filter { a in book.authors.contains { forms.samePerson(a, $0) } }.count
             let dice = 2 * Double(common) / Double(item.authors.count + book.authors.count)
             add(.authors, 1 - dice, "\(common) of \(item.authors.count) authors in common (\(book.authors.joined(separator: ", ")))")
         }
@@ -63,7 +67,7 @@ public enum Matcher {
         if !item.narrators.isEmpty, !hasAudioEdition {
             add(.narrators, config.missingAudioEvidence, "no audiobook edition on Hardcover to compare the narrators with")
         } else if !item.narrators.isEmpty, let edition, !edition.narrators.isEmpty {
-            let common = item.narrators.filter { a in edition.narrators.contains { MatchNormalize.samePerson(a, $0) } }.count
+            let common = item.narrators.filter { a in edition.narrators.contains { forms.samePerson(a, $0) } }.count
             let dice = 2 * Double(common) / Double(item.narrators.count + edition.narrators.count)
             add(.narrators, 1 - dice, "\(common) of \(item.narrators.count) narrators in common (\(edition.narrators.joined(separator: ", ")))")
         }
@@ -73,7 +77,7 @@ public enum Matcher {
             var best: (sim: Double, mine: SeriesEntry, theirs: HardcoverSeriesEntry)? = nil
             for mine in item.series {
                 for theirs in book.series {
-                    let sim = Distance.similarity(MatchNormalize.series(mine.name), MatchNormalize.series(theirs.name))
+                    let sim = Distance.similarity(forms.series(mine.name), forms.series(theirs.name))
                     if best == nil || sim > best!.sim { best = (sim, mine, theirs) }
                 }
             }
@@ -111,7 +115,7 @@ public enum Matcher {
     /// identifier matched, else the one with the item's ASIN, its narrators, the closest duration,
     /// the most readers; a print or ebook edition only when an identifier matched it and no
     /// audiobook edition exists.
-    public static func chooseEdition(_ item: MatchItem, _ candidate: MatchCandidate) -> HardcoverEdition? {
+    public static func chooseEdition(_ item: MatchItem, _ candidate: MatchCandidate, forms: NormalForms = NormalForms()) -> HardcoverEdition? {
         let audio = candidate.book.editions.filter { $0.readingFormat == .audiobook }
         guard !audio.isEmpty else {
             return candidate.book.editions.first { candidate.matchedEditionIds.contains($0.id) }
@@ -119,7 +123,7 @@ public enum Matcher {
         func key(_ e: HardcoverEdition) -> (Int, Int, Int, Double, Int, Int) {
             let matched = candidate.matchedEditionIds.contains(e.id) ? 1 : 0
             let asin = e.asin.map { item.asins.contains($0) } == true ? 1 : 0
-            let narrators = item.narrators.filter { n in e.narrators.contains { MatchNormalize.samePerson(n, $0) } }.count
+            let narrators = item.narrators.filter { n in e.narrators.contains { forms.samePerson(n, $0) } }.count
             let duration: Double = {
                 guard let mine = item.durationSeconds, let theirs = e.audioSeconds, mine > 0 else { return 0 }
                 return -abs(mine - Double(theirs))

@@ -95,13 +95,14 @@ public enum MatchWorkflow {
             DispatchQueue.concurrentPerform(iterations: slices.count) { n in
                 do {
                     var scored: [Scored] = []
+                    let forms = NormalForms()
                     for input in try CandidateGathering.inputs(slices[n], mirror: readers[n]) {
                         let fingerprint = Fingerprint.of([input.fingerprint, configKey])
                         if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
                             scored.append(Scored(result: nil, fingerprint: fingerprint, titles: [:]))
                             continue
                         }
-                        let result = Matcher.match(input.item, candidates: input.candidates, config: options.config)
+                        let result = Matcher.match(input.item, candidates: input.candidates, config: options.config, forms: forms)
                         let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
                         scored.append(Scored(result: result, fingerprint: fingerprint, titles: titles))
                     }
