@@ -78,4 +78,50 @@ struct MatchWorkflowTests {
             #expect(try matches(setup)[linked]?.book == setup.derived.truth[linked]?.bookId)
         }
     }
+
+    /// Small batches, each stored by a worker while the others score the next, store what one
+    /// worker over one batch does; progress counts each batch once it is stored; and a decision
+    /// made while `match` runs is not overwritten by the batch its item is in.
+    @Test func batchesStoredWhileTheNextIsScoredAndAPinMadeMeanwhileStays() async throws {
+        try await Setup.with(items: 120, seed: 24) { setup in
+            _ = try await setup.sync()
+            let columns = "item_id, status, book_id, edition_id, score, explanation, inputs_fingerprint"
+            var serial = MatchOptions()
+            serial.workers = 1
+            serial.chunkSize = 1_000
+            _ = try MatchWorkflow.run(mirror: setup.mirror, options: serial)
+            let expected = try setup.rows("SELECT \(columns) FROM match ORDER BY item_id")
+            try await DatabaseQueue(path: setup.folder.file("mirror.sqlite")).write { try $0.execute(sql: "DELETE FROM match") }
+
+            var batched = MatchOptions(rematch: true)
+            batched.workers = 3
+            batched.chunkSize = 7
+            var done: [Int] = []
+            var pinned: String?
+            let summary = try MatchWorkflow.run(mirror: setup.mirror, options: batched) { progress in
+                done.append(progress.done)
+                #expect(progress.total == expected.count)
+                if pinned == nil {
+                    // The first batch is stored, and only it.
+                    #expect(try! setup.rows("SELECT count(*) FROM match")[0][0] as Int == progress.done)
+                    // An item no batch stored yet: it is in the batch scored now, or a later one.
+                    pinned = try! setup.rows("SELECT id FROM abs_item WHERE id NOT IN (SELECT item_id FROM match) ORDER BY key DESC LIMIT 1")[0][0]
+                    #expect(try! setup.mirror.pinMatch(itemId: pinned!, status: .ignored))
+                }
+            }
+            #expect(done == Array(stride(from: 7, to: expected.count, by: 7)) + [expected.count])
+            #expect(summary.scored == expected.count)
+            let item = try #require(pinned)
+            let found = try setup.rows("SELECT \(columns), pinned FROM match ORDER BY item_id")
+            #expect(found.count == expected.count)
+            for (row, want) in zip(found, expected) {
+                if row["item_id"] == item {
+                    #expect(row["status"] == "ignored")
+                    #expect(row["pinned"] == true)
+                } else {
+                    #expect(Array(row.databaseValues.dropLast()) == Array(want.databaseValues), "\(row["item_id"] ?? "")")
+                }
+            }
+        }
+    }
 }

@@ -120,25 +120,31 @@ extension Mirror {
 
     public func matchStates() throws -> [String: MatchState] {
         try read { db in
+            // Not the explanations (3 KB an item): reading them made this a tenth of a large
+            // library's first match.
             var states: [String: MatchState] = [:]
-            for match in try MatchRecord.fetchAll(db) {
-                states[match.itemId] = MatchState(fingerprint: match.inputsFingerprint, pinned: match.pinned, status: match.status)
+            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, inputs_fingerprint, pinned, status FROM match")
+            while let row = try rows.next() {
+                states[row[0]] = MatchState(fingerprint: row[1], pinned: row[2], status: row[3])
             }
             return states
         }
     }
 
-    /// Stores computed matches (never over a pinned one), in one transaction.
-    public func saveMatches(_ results: [(result: MatchResult, fingerprint: String, titles: [Int: String])]) throws {
+    /// Stores computed matches (never over a pinned one), in one transaction. `explanation`:
+    /// `MatchRecord.explanation(of:titles:)` of the result (made by whoever scored it).
+    public func saveMatches(_ results: [(result: MatchResult, fingerprint: String, explanation: String)]) throws {
         let now = ISO8601.now()
         try write { db in
-            let pinned = try Set(MatchRecord.all().pinned().select(MatchRecord.Columns.itemId, as: String.self).fetchAll(db))
-            for (result, fingerprint, titles) in results where !pinned.contains(result.itemId) {
+            // The pins among these items, looked up by key: a scan of every match for each batch
+            // made a large library's first match quadratic (0.2 s a batch at 100,000 items).
+            let pinned = try Set(MatchRecord.filter(keys: results.map(\.result.itemId)).pinned()
+                .select(MatchRecord.Columns.itemId, as: String.self).fetchAll(db))
+            for (result, fingerprint, explanation) in results where !pinned.contains(result.itemId) {
                 let best = result.best
                 try MatchRecord(
                     itemId: result.itemId, bookId: best?.bookId, editionId: best?.editionId, score: best?.score, method: best?.method,
-                    status: result.status, explanation: MatchExplanation.json(result, titles: titles),
-                    inputsFingerprint: fingerprint, pinned: false, matchedAt: now
+                    status: result.status, explanation: explanation, inputsFingerprint: fingerprint, pinned: false, matchedAt: now
                 ).upsert(db)
             }
         }
@@ -183,9 +189,10 @@ extension Mirror {
     }
 }
 
-/// The explanation stored with a match: every candidate kept, with its penalties.
-enum MatchExplanation {
-    static func json(_ result: MatchResult, titles: [Int: String]) -> String {
+extension MatchRecord {
+    /// The `explanation` column of a computed match: the five best candidates, each with its
+    /// title (`titles`, by book id), how it was found and its penalties.
+    public static func explanation(of result: MatchResult, titles: [Int: String]) -> String {
         let candidates = result.ranked.prefix(5).map { c -> String in
             let penalties = c.penalties.map {
                 "{\"kind\":\"\($0.kind.rawValue)\",\"penalty\":\(round($0.value)),\"weight\":\(round($0.weight)),\"note\":\(JSONText.string($0.note))}"

@@ -84,48 +84,52 @@ public enum MatchWorkflow {
         summary.gathered = open.count
         var done = summary.pinned
         // Candidates are gathered and scored on every core, each worker with its own read-only
-        // connection (WAL lets them read while this one writes); results are stored here.
+        // connection (WAL lets them read while the writer stores), a few items at a time, so that
+        // no core waits for another's slow items. Each batch is stored, in one transaction, by
+        // whichever worker comes to it first while the others score the next batch.
         let readers = try readConnections(for: mirror, workers: options.workers)
+        var gathered: (matches: [StoredMatch], items: Int)? = nil
+        func store(_ batch: (matches: [StoredMatch], items: Int)) {
+            summary.scored += batch.matches.count
+            done += batch.items
+            progress(MatchProgress(done: done, total: items.count))
+        }
         for start in stride(from: 0, to: open.count, by: max(1, options.chunkSize)) {
             let chunk = Array(open[start..<min(start + options.chunkSize, open.count)])
-            let slices = stride(from: 0, to: chunk.count, by: max(1, (chunk.count + readers.count - 1) / readers.count)).map {
-                Array(chunk[$0..<min($0 + (chunk.count + readers.count - 1) / readers.count, chunk.count)])
-            }
-            let outcome = Outcome(count: slices.count)
-            DispatchQueue.concurrentPerform(iterations: slices.count) { n in
-                do {
-                    var scored: [Scored] = []
-                    let forms = NormalForms()
-                    for input in try CandidateGathering.inputs(slices[n], mirror: readers[n]) {
-                        let fingerprint = Fingerprint.of([input.fingerprint, configKey])
-                        if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
-                            scored.append(Scored(result: nil, fingerprint: fingerprint, titles: [:]))
-                            continue
-                        }
-                        let result = Matcher.match(input.item, candidates: input.candidates, config: options.config, forms: forms)
-                        let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
-                        scored.append(Scored(result: result, fingerprint: fingerprint, titles: titles))
+            let size = max(1, chunk.count / (readers.count * slicesPerWorker))
+            let slices = stride(from: 0, to: chunk.count, by: size).map { Array(chunk[$0..<min($0 + size, chunk.count)]) }
+            let work = Work(slices: slices.count, toStore: gathered?.matches)
+            DispatchQueue.concurrentPerform(iterations: readers.count) { w in
+                let forms = NormalForms()
+                while let task = work.next() {
+                    switch task {
+                    case .store(let matches):
+                        work.stored(Result { try mirror.saveMatches(matches) })
+                    case .slice(let n):
+                        work.scored(n, Result {
+                            try score(slices[n], reader: readers[w], forms: forms, states: states, options: options, configKey: configKey)
+                        })
                     }
-                    outcome.set(n, .success(scored))
-                } catch {
-                    outcome.set(n, .failure(error))
                 }
             }
-            var results: [(result: MatchResult, fingerprint: String, titles: [Int: String])] = []
-            for part in outcome.parts {
+            try work.storing.get()
+            if let batch = gathered { store(batch) }
+            var matches: [StoredMatch] = []
+            for part in work.parts {
                 for s in try part.get() {
-                    guard let result = s.result else {
+                    guard let match = s.match else {
                         summary.unchanged += 1
                         continue
                     }
-                    summary.byStatus[result.status, default: 0] += 1
-                    results.append((result, s.fingerprint, s.titles))
+                    summary.byStatus[match.result.status, default: 0] += 1
+                    matches.append(match)
                 }
             }
-            try mirror.saveMatches(results)
-            summary.scored += results.count
-            done += chunk.count
-            progress(MatchProgress(done: done, total: items.count))
+            gathered = (matches, chunk.count)
+        }
+        if let batch = gathered {
+            try mirror.saveMatches(batch.matches)
+            store(batch)
         }
         if let journal {
             if incremental {
@@ -143,20 +147,67 @@ public enum MatchWorkflow {
 }
 
 extension MatchWorkflow {
+    /// Slices of a batch per worker: enough that one worker's slow items do not keep the others
+    /// waiting at the batch's end.
+    static let slicesPerWorker = 8
+
+    typealias StoredMatch = (result: MatchResult, fingerprint: String, explanation: String)
+
     struct Scored: Sendable {
         /// nil: unchanged since it was scored.
-        var result: MatchResult?
-        var fingerprint: String
-        var titles: [Int: String]
+        var match: StoredMatch?
     }
 
-    /// The workers' results, slot by slot.
-    final class Outcome: @unchecked Sendable {
+    /// Gathers the candidates of `items` through `reader` and scores those whose inputs changed
+    /// (all of them with `--rematch`).
+    static func score(_ items: [MatchItem], reader: Mirror, forms: NormalForms, states: [String: MatchState],
+                      options: MatchOptions, configKey: String) throws -> [Scored] {
+        try CandidateGathering.inputs(items, mirror: reader).map { input in
+            let fingerprint = Fingerprint.of([input.fingerprint, configKey])
+            if !options.rematch, states[input.item.itemId]?.fingerprint == fingerprint {
+                return Scored(match: nil)
+            }
+            let result = Matcher.match(input.item, candidates: input.candidates, config: options.config, forms: forms)
+            let titles = Dictionary(input.candidates.map { ($0.book.id, $0.book.title) }, uniquingKeysWith: { a, _ in a })
+            return Scored(match: (result, fingerprint, MatchRecord.explanation(of: result, titles: titles)))
+        }
+    }
+
+    /// One batch's work, handed out to the workers: storing the batch before (first), then its
+    /// slices; and what came of each.
+    final class Work: @unchecked Sendable {
+        enum Task {
+            case store([StoredMatch])
+            case slice(Int)
+        }
+
         private let lock = NSLock()
+        private var toStore: [StoredMatch]?
+        private var nextSlice = 0
         private var slots: [Result<[Scored], Error>]
-        init(count: Int) { slots = Array(repeating: .success([]), count: count) }
-        func set(_ n: Int, _ value: Result<[Scored], Error>) { lock.withLock { slots[n] = value } }
+        private var stored: Result<Void, Error> = .success(())
+
+        init(slices: Int, toStore: [StoredMatch]?) {
+            self.toStore = toStore
+            slots = Array(repeating: .success([]), count: slices)
+        }
+
+        func next() -> Task? {
+            lock.withLock {
+                if let matches = toStore {
+                    toStore = nil
+                    return .store(matches)
+                }
+                guard nextSlice < slots.count else { return nil }
+                defer { nextSlice += 1 }
+                return .slice(nextSlice)
+            }
+        }
+
+        func scored(_ n: Int, _ value: Result<[Scored], Error>) { lock.withLock { slots[n] = value } }
+        func stored(_ value: Result<Void, Error>) { lock.withLock { stored = value } }
         var parts: [Result<[Scored], Error>] { lock.withLock { slots } }
+        var storing: Result<Void, Error> { lock.withLock { stored } }
     }
 
     /// One read connection per worker; the mirror itself when it has no file (in memory).
