@@ -482,11 +482,13 @@ def plot(results, png):
         ax.set_xticks([n * scale for n in sizes])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-    release = all("release" in results[n]["binary"] for n in sizes)
+    # The build is known from a SwiftPM path (.build/release, .build/debug), not from a copy's name.
+    builds = {"release" if "/release/" in b else "debug" if "/debug/" in b else None for b in (results[n]["binary"] for n in sizes)}
+    build = f", {builds.pop()} binary" if len(builds) == 1 and None not in builds else ""
     incomplete = [f"{n:,}" for n in sizes if not results[n].get("complete")]
     busy = [f"{n:,} items: load up to {max(loads):.1f}" for n in sizes
             for loads in [[s["load1"] for s in results[n]["steps"].values() if "load1" in s]] if loads and max(loads) > 2.5]
-    fig.suptitle("shelfmirror at scale (make bench-scale): built-in fakes on loopback, 2 cores" + (", release binary" if release else ", debug binary")
+    fig.suptitle("shelfmirror at scale (make bench-scale): built-in fakes on loopback, 2 cores" + build
                  + (f"; {', '.join(incomplete)} items: incomplete run" if incomplete else "")
                  + (f"\n(cores shared with other work, 1-minute load average after a step — {'; '.join(busy)})" if busy else ""), fontsize=11)
     fig.tight_layout()
