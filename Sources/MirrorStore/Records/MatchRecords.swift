@@ -125,7 +125,7 @@ extension Mirror {
             var states: [String: MatchState] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT item_id, inputs_fingerprint, pinned, status FROM match")
             while let row = try rows.next() {
-                states[row[0]] = MatchState(fingerprint: row[1], pinned: row[2], status: row[3])
+                states[row["item_id"]] = MatchState(fingerprint: row["inputs_fingerprint"], pinned: row["pinned"], status: row["status"])
             }
             return states
         }

@@ -89,7 +89,8 @@ public enum MatchWorkflow {
         // whichever worker comes to it first while the others score the next batch.
         let readers = try readConnections(for: mirror, workers: options.workers)
         var gathered: (matches: [StoredMatch], items: Int)? = nil
-        func store(_ batch: (matches: [StoredMatch], items: Int)) {
+        /// A batch is stored: it counts, and progress says so.
+        func counted(_ batch: (matches: [StoredMatch], items: Int)) {
             summary.scored += batch.matches.count
             done += batch.items
             progress(MatchProgress(done: done, total: items.count))
@@ -112,8 +113,8 @@ public enum MatchWorkflow {
                     }
                 }
             }
-            try work.storing.get()
-            if let batch = gathered { store(batch) }
+            try work.storeResult.get()
+            if let batch = gathered { counted(batch) }
             var matches: [StoredMatch] = []
             for part in work.parts {
                 for s in try part.get() {
@@ -129,7 +130,7 @@ public enum MatchWorkflow {
         }
         if let batch = gathered {
             try mirror.saveMatches(batch.matches)
-            store(batch)
+            counted(batch)
         }
         if let journal {
             if incremental {
@@ -185,7 +186,7 @@ extension MatchWorkflow {
         private var toStore: [StoredMatch]?
         private var nextSlice = 0
         private var slots: [Result<[Scored], Error>]
-        private var stored: Result<Void, Error> = .success(())
+        private var storeOutcome: Result<Void, Error> = .success(())
 
         init(slices: Int, toStore: [StoredMatch]?) {
             self.toStore = toStore
@@ -205,9 +206,9 @@ extension MatchWorkflow {
         }
 
         func scored(_ n: Int, _ value: Result<[Scored], Error>) { lock.withLock { slots[n] = value } }
-        func stored(_ value: Result<Void, Error>) { lock.withLock { stored = value } }
+        func stored(_ value: Result<Void, Error>) { lock.withLock { storeOutcome = value } }
         var parts: [Result<[Scored], Error>] { lock.withLock { slots } }
-        var storing: Result<Void, Error> { lock.withLock { stored } }
+        var storeResult: Result<Void, Error> { lock.withLock { storeOutcome } }
     }
 
     /// One read connection per worker; the mirror itself when it has no file (in memory).
