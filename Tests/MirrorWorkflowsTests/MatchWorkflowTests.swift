@@ -124,4 +124,33 @@ struct MatchWorkflowTests {
             }
         }
     }
+
+    /// A batch that cannot be stored (here a trigger refuses one item's row, as a full disk would
+    /// refuse the write) stops `match` with the database's error: the batches before it stay
+    /// stored and counted, nothing of the refused batch is kept, and nothing after it is stored.
+    @Test func aBatchThatCannotBeStoredStopsMatchAndKeepsTheBatchesBefore() async throws {
+        try await Setup.with(items: 60, seed: 25) { setup in
+            _ = try await setup.sync()
+            let ids: [String] = try setup.rows("SELECT id FROM abs_item ORDER BY key").map { $0["id"] }
+            let refused = ids[30]   // in the fifth batch of 7
+            try await DatabaseQueue(path: setup.folder.file("mirror.sqlite")).write {
+                try $0.execute(sql: """
+                    CREATE TRIGGER refuse BEFORE INSERT ON match WHEN new.item_id = '\(refused)'
+                    BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END
+                    """)
+            }
+            var options = MatchOptions()
+            options.workers = 3
+            options.chunkSize = 7
+            var done: [Int] = []
+            let error = #expect(throws: StoreError.self) {
+                try MatchWorkflow.run(mirror: setup.mirror, options: options) { done.append($0.done) }
+            }
+            #expect(error?.description.contains("could not be updated: database or disk is full") == true)
+            #expect(done == [7, 14, 21, 28])
+            let stored: [String] = try setup.rows("SELECT item_id FROM match ORDER BY item_id").map { $0["item_id"] }
+            #expect(stored == Array(ids[0..<28]).sorted())
+        }
+    }
 }
+
