@@ -1,4 +1,4 @@
-import MirrorCore
+@testable import MirrorCore
 import Testing
 
 /// Normal forms: what must compare equal, and what must not.
@@ -123,5 +123,26 @@ extension MatchNormalizeTests {
     func lettersThatDoNotDecomposeAreTransliterated(_ a: String, _ b: String) {
         #expect(MatchNormalize.samePerson(a, b))
         #expect(MatchNormalize.fold(a, transliterate: false) != MatchNormalize.fold(b, transliterate: false), "kept for full-text queries")
+    }
+
+    /// The byte-wise fold of ASCII text must give what the Unicode path gives: every ASCII
+    /// character alone and between letters, and texts drawn from the whole ASCII range.
+    @Test func asciiFoldIsTheUnicodeFold() {
+        var texts = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        texts += texts.map { "Ab\($0)Cd" } + texts.map { " \($0) " }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2_000 {
+            var text = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for k in 0..<Int(state >> 60) + 4 {
+                text.append(Character(UnicodeScalar(UInt8(truncatingIfNeeded: (state >> UInt64(k % 8 * 7)) & 0x7F))))
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            #expect(MatchNormalize.foldASCII(text) == MatchNormalize.foldUnicode(text, transliterate: true), "\(Array(text.utf8))")
+        }
+        #expect(MatchNormalize.foldASCII("Les Misérables") == nil, "not ASCII: the Unicode path folds it")
+        #expect(MatchNormalize.fold("Les Misérables") == "les miserables")
     }
 }

@@ -11,6 +11,44 @@ public enum MatchNormalize {
     /// `transliterate: false` keeps letters that do not decompose ("ł", "ß") as SQLite's FTS5
     /// tokenizer does, to build full-text queries.
     public static func fold(_ text: String, transliterate: Bool) -> String {
+        foldASCII(text) ?? foldUnicode(text, transliterate: transliterate)
+    }
+
+    /// `fold` of an all-ASCII text, straight over its bytes; nil when the text is not all ASCII.
+    /// Most titles and names are: they need no decomposition or letter classes, and this is
+    /// where matching spends its time.
+    static func foldASCII(_ text: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var space = true
+        for byte in text.utf8 {
+            switch byte {
+            case 0x80...: return nil
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(byte)
+                space = false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                out.append(byte | 0x20)
+                space = false
+            case UInt8(ascii: "&"):
+                if !space { out.append(UInt8(ascii: " ")) }
+                out += "and ".utf8
+                space = true
+            case UInt8(ascii: "'"):
+                continue
+            default:
+                if !space {
+                    out.append(UInt8(ascii: " "))
+                    space = true
+                }
+            }
+        }
+        if out.last == UInt8(ascii: " ") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `fold` of any text: compatibility decomposition, then case and diacritics folded.
+    static func foldUnicode(_ text: String, transliterate: Bool) -> String {
         let folded = text.decomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var out = ""
@@ -67,7 +105,9 @@ public enum MatchNormalize {
             }
         }
         // "#3", "#1.5": a series marker wherever it stands.
-        t = t.replacingOccurrences(of: #"#\s*\d+(\.\d+)?"#, with: " ", options: .regularExpression)
+        if t.contains("#") {
+            t = t.replacingOccurrences(of: #"#\s*\d+(\.\d+)?"#, with: " ", options: .regularExpression)
+        }
         var words = fold(t).split(separator: " ").map(String.init)
         // Trailing markers: "Dune, Book 1", "Dune Vol. II", "Dune Book One" (a bare number stays: "Catch 22").
         while words.count > 2, let last = words.last, seriesWords.contains(words[words.count - 2]),
@@ -138,7 +178,8 @@ public enum MatchNormalize {
         if parts.count == 2, !suffixes.contains(fold(parts[1])) {
             text = parts[1] + " " + parts[0]
         }
-        let words = fold(text.replacingOccurrences(of: ".", with: ". ")).split(separator: " ").map(String.init)
+        // "J.R.R." needs no spaces put in: folding makes each dot a space.
+        let words = fold(text).split(separator: " ").map(String.init)
         var out: [String] = []
         for w in words where !suffixes.contains(w) {
             // "jrr" written as initials without dots stays a word; "j" "r" "r" are initials.
