@@ -254,20 +254,23 @@ extension Mirror {
     private struct WireContributor: Decodable { var name: String; var role: String? }
 
     static func hardcoverSeriesArray(_ json: String?) -> [HardcoverSeriesEntry] {
-        guard let json, let data = json.data(using: .utf8),
-              let values = try? JSONDecoder().decode([WireHCSeries].self, from: data) else { return [] }
-        return values.map { HardcoverSeriesEntry(name: $0.name, position: $0.position) }
+        jsonList(json, of: WireHCSeries.self).map { HardcoverSeriesEntry(name: $0.name, position: $0.position) }
     }
 
     static func contributorArray(_ json: String?) -> [HardcoverContributor] {
-        guard let json, let data = json.data(using: .utf8),
-              let values = try? JSONDecoder().decode([WireContributor].self, from: data) else { return [] }
-        return values.map { HardcoverContributor(name: $0.name, role: $0.role) }
+        jsonList(json, of: WireContributor.self).map { HardcoverContributor(name: $0.name, role: $0.role) }
     }
 
     static func stringArray(_ json: String?) -> [String] {
-        guard let json, let data = json.data(using: .utf8),
-              let values = try? JSONDecoder().decode([String].self, from: data) else { return [] }
+        jsonList(json, of: String.self)
+    }
+
+    /// A JSON array column's values; none for NULL, "[]" or text that is not such an array.
+    /// Most books have no series, genres or contributors beyond their authors: "[]" is answered
+    /// without a decoder (matching reads a million books' columns).
+    static func jsonList<T: Decodable>(_ json: String?, of: T.Type) -> [T] {
+        guard let json, json != "[]", let data = json.data(using: .utf8),
+              let values = try? JSONDecoder().decode([T].self, from: data) else { return [] }
         return values
     }
 }

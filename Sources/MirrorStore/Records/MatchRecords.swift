@@ -183,9 +183,7 @@ extension Mirror {
     }
 
     static func seriesArray(_ json: String?) -> [SeriesEntry] {
-        guard let json, let data = json.data(using: .utf8),
-              let values = try? JSONDecoder().decode([SeriesEntry].self, from: data) else { return [] }
-        return values
+        jsonList(json, of: SeriesEntry.self)
     }
 }
 
