@@ -123,6 +123,13 @@ struct MatcherTests {
         #expect(abs(p - expected) < 0.03, "\(p)")
     }
 
+    @Test func theDurationNoteShowsHoursAndZeroPaddedMinutes() {
+        var item = Self.item
+        item.durationSeconds = 173_124 // 2,885 minutes
+        let note = Matcher.score(item, MatchCandidate(book: Self.wayOfKings)).penalties.first { $0.kind == .duration }?.note
+        #expect(note == "48h05 vs 45h48 (5% off)")
+    }
+
     @Test(arguments: [(2010, 0.0), (2011, 0.25), (2013, 0.75), (1990, 1.0)])
     func yearsApart(_ year: Int, _ expected: Double) {
         var item = Self.item

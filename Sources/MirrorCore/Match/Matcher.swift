@@ -178,6 +178,7 @@ public enum Matcher {
 
     static func hours(_ seconds: Double) -> String {
         let minutes = Int((seconds / 60).rounded())
-        return "\(minutes / 60)h\(String(format: "%02d", minutes % 60))"
+        let m = minutes % 60
+        return "\(minutes / 60)h\(m < 10 ? "0" : "")\(m)"
     }
 }

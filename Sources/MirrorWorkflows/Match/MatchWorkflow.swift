@@ -88,6 +88,9 @@ public enum MatchWorkflow {
         // no core waits for another's slow items. Each batch is stored, in one transaction, by
         // whichever worker comes to it first while the others score the next batch.
         let readers = try readConnections(for: mirror, workers: options.workers)
+        // Each worker's normal forms, kept from batch to batch: the same authors, narrators and
+        // series come back all through a library.
+        let memos = WorkerForms(workers: readers.count)
         var gathered: (matches: [StoredMatch], items: Int)? = nil
         /// A batch is stored: it counts, and progress says so.
         func counted(_ batch: (matches: [StoredMatch], items: Int)) {
@@ -101,7 +104,7 @@ public enum MatchWorkflow {
             let slices = stride(from: 0, to: chunk.count, by: size).map { Array(chunk[$0..<min($0 + size, chunk.count)]) }
             let work = Work(slices: slices.count, toStore: gathered?.matches)
             DispatchQueue.concurrentPerform(iterations: readers.count) { w in
-                let forms = NormalForms()
+                let forms = memos.forms[w]
                 while let task = work.next() {
                     switch task {
                     case .store(let matches):
@@ -209,6 +212,17 @@ extension MatchWorkflow {
         func stored(_ value: Result<Void, Error>) { lock.withLock { storeOutcome = value } }
         var parts: [Result<[Scored], Error>] { lock.withLock { slots } }
         var storeResult: Result<Void, Error> { lock.withLock { storeOutcome } }
+    }
+
+    /// One `NormalForms` per worker, kept across batches. Worker `w` uses only `forms[w]`: one
+    /// `concurrentPerform` iteration runs on one thread, and a batch's `concurrentPerform` returns
+    /// before the next batch's starts, so no two threads ever use the same instance at once.
+    final class WorkerForms: @unchecked Sendable {
+        let forms: [NormalForms]
+
+        init(workers: Int) {
+            forms = (0..<workers).map { _ in NormalForms() }
+        }
     }
 
     /// One read connection per worker; the mirror itself when it has no file (in memory).
