@@ -135,6 +135,25 @@ struct HardcoverStoreTests {
         }
     }
 
+    @Test func listColumnsOfAnotherShapeReadAsEmptyAndTheRestOfTheBookStays() throws {
+        let folder = try TemporaryFolder()
+        let mirror = try mirror(items: 1, in: folder)
+        let kept = HardcoverBook(id: 1, title: "Kept", authors: ["Ann Writer"], contributors: [HardcoverContributor(name: "Ann Writer")],
+                                 series: [HardcoverSeriesEntry(name: "Saga", position: 2)], genres: ["Fantasy"])
+        try mirror.saveHardcoverBooks([kept, HardcoverBook(id: 2, title: "Odd", authors: ["Bo Author"], genres: ["Horror"])])
+        // Valid JSON (the columns' CHECK holds) but not the lists the reader expects.
+        try mirror.write { db in
+            try db.execute(sql: """
+                UPDATE hc_book SET authors_json = '{"name":"Bo Author"}', contributors_json = '[{"name":1}]',
+                                   series_json = '[1, 2]', genres_json = '[]' WHERE id = 2
+                """)
+        }
+        #expect(try mirror.hardcoverBook(id: 1) == kept)
+        let odd = try #require(try mirror.hardcoverBook(id: 2))
+        #expect(odd.title == "Odd")
+        #expect(odd.authors.isEmpty && odd.contributors.isEmpty && odd.series.isEmpty && odd.genres.isEmpty)
+    }
+
     @Test func aV2MirrorIsUpgradedAndItsSyncRunsKept() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("mirror.sqlite")
